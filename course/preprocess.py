@@ -1,0 +1,158 @@
+"""Turning pixels into numbers a model can learn from.
+
+Every lesson uses these, and so can you::
+
+    from course.preprocess import normalize, binarize, mnistify
+
+An MNIST image is a 28x28 table of intensities, 0 (paper) to 255 (ink).
+`normalize` rescales them to 0-1; `binarize` is the "black and white" step:
+every pixel becomes 0 or 1. `mnistify` turns a photo or scan of any digit into
+an image that looks like MNIST, because a model only knows what it was shown.
+"""
+
+import numpy as np
+
+MNIST_SIZE = 28
+MNIST_BOX = 20  # MNIST digits were scaled to fit a 20x20 box, then centred by mass in 28x28
+
+
+def normalize(images):
+    """uint8 intensities 0-255 -> float32 0.0-1.0, same shape; the input is left untouched."""
+    return np.asarray(images, dtype=np.float32) / np.float32(255)
+
+
+def binarize(images, threshold=0.5):
+    """Black and white: 1.0 where the (normalized) intensity is above threshold, else 0.0.
+
+    uint8 input is normalized first, so the threshold is always on the 0-1 scale.
+    """
+    images = np.asarray(images)
+    if images.dtype == np.uint8:
+        images = normalize(images)
+    return (images > threshold).astype(np.float32)
+
+
+def flatten(images):
+    """(n, 28, 28) -> (n, 784): one row of pixel values per image, as a Dense layer reads it."""
+    images = np.asarray(images)
+    return images.reshape(len(images), -1)
+
+
+def one_hot(labels, num_classes=10):
+    """Digit labels (n,) -> (n, num_classes) rows with a single 1.0 at the digit's place."""
+    labels = np.asarray(labels)
+    return np.eye(num_classes, dtype=np.float32)[labels]
+
+
+def pick_classes(images, labels, classes=(4, 9)):
+    """Only the images of `classes`; labels become 0 for classes[0] and 1 for classes[1].
+
+    pick_classes(x, y, (4, 9)) gives the binary "is it a 9?" task of lesson 1.
+    """
+    labels = np.asarray(labels)
+    keep = np.isin(labels, classes)
+    return np.asarray(images)[keep], (labels[keep] == classes[1]).astype(np.int64)
+
+
+def ink_box(image, threshold=0.0):
+    """(rows, cols) slices of the smallest box holding every pixel above threshold, or None if blank."""
+    ink = np.asarray(image) > threshold
+    if not ink.any():
+        return None
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    return slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
+
+
+def mnistify_steps(image):
+    """Every stage of `mnistify`, in order, as {name: 2-D array}; the last one is the result.
+
+    original -> grayscale -> ink made high -> cropped -> fitted into 20x20 -> centred in 28x28.
+    Raises ValueError when the image holds no ink.
+    """
+    original = np.asarray(image)
+    gray = to_grayscale(original)
+    ink = ink_high(gray)
+    box = ink_box(ink)
+    if box is None:
+        raise ValueError("no ink found: the image is blank or has no contrast")
+    cropped = ink[box]
+    fitted = fit_into_box(cropped, MNIST_BOX)
+    centred = centre_by_mass(fitted, MNIST_SIZE)
+    return {"original": original, "grayscale": gray, "ink made high": ink, "cropped": cropped,
+            f"fitted into {MNIST_BOX}x{MNIST_BOX}": fitted, f"centred in {MNIST_SIZE}x{MNIST_SIZE}": centred}
+
+
+def mnistify(image):
+    """Any image of one digit -> 28x28 float32 in 0-1 that looks like an MNIST digit.
+
+    Accepts grayscale (h, w), RGB (h, w, 3) or RGBA (h, w, 4), uint8 or float 0-1,
+    any size, dark ink on light paper or light ink on dark. The ink ends up high
+    (1.0) on a 0.0 background, cropped, scaled to fit 20x20 keeping its aspect
+    ratio, and placed so its centre of mass is the centre of the 28x28 image.
+    """
+    return list(mnistify_steps(image).values())[-1]
+
+
+def to_grayscale(image):
+    """float32 0-1 intensities (h, w); RGBA transparency is treated as the paper."""
+    image = np.asarray(image)
+    values = normalize(image) if image.dtype == np.uint8 else image.astype(np.float32)
+    if values.ndim == 2:
+        return values
+    if values.ndim != 3 or values.shape[2] not in (3, 4):
+        raise ValueError(f"expected a (h, w), (h, w, 3) or (h, w, 4) image, got shape {image.shape}")
+    gray = values[..., :3] @ np.array([0.299, 0.587, 0.114], dtype=np.float32)  # ITU-R 601 luma
+    if values.shape[2] == 4:
+        alpha = values[..., 3]
+        if alpha.min() < 1:
+            # The visible strokes' brightness tells the paper colour: dark ink sits on white paper.
+            visible = alpha > 0.5
+            ink_is_dark = gray[visible].mean() < 0.5 if visible.any() else True
+            paper = np.float32(1.0 if ink_is_dark else 0.0)
+            gray = alpha * gray + (1 - alpha) * paper
+    return gray.astype(np.float32)
+
+
+def ink_high(gray, noise=0.15):
+    """Ink 1.0 on paper 0.0, whichever way round the image was, with paper noise removed.
+
+    The paper's brightness is read from the border (a digit rarely touches all four
+    edges); if the paper is light, intensities are flipped. Then the paper level
+    maps to 0, the darkest ink to 1, and faint specks below `noise` are cleared.
+    """
+    border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
+    paper = np.median(border)
+    ink = 1.0 - gray if paper > 0.5 else gray.copy()
+    paper_level = 1.0 - paper if paper > 0.5 else paper
+    contrast = ink.max() - paper_level
+    if contrast <= 0:
+        return np.zeros_like(ink, dtype=np.float32)
+    ink = np.clip((ink - paper_level) / contrast, 0, 1)
+    ink[ink < noise] = 0
+    return ink.astype(np.float32)
+
+
+def fit_into_box(ink, size=MNIST_BOX):
+    """Scale so the longer side is `size` pixels, keeping the aspect ratio (area-averaged, like MNIST's anti-aliasing)."""
+    from PIL import Image
+
+    height, width = ink.shape
+    scale = size / max(height, width)
+    new_shape = (max(1, round(width * scale)), max(1, round(height * scale)))
+    resample = Image.Resampling.BOX if scale < 1 else Image.Resampling.BILINEAR
+    fitted = np.asarray(Image.fromarray(ink.astype(np.float32), mode="F").resize(new_shape, resample))
+    return np.clip(fitted, 0, 1).astype(np.float32)
+
+
+def centre_by_mass(patch, size=MNIST_SIZE):
+    """Place patch in a size x size black image so that its centre of mass lands on the centre."""
+    height, width = patch.shape
+    rows, cols = np.indices(patch.shape)
+    mass = patch.sum()
+    centre_row = (rows * patch).sum() / mass
+    centre_col = (cols * patch).sum() / mass
+    top = int(np.clip(round(size / 2 - 0.5 - centre_row), 0, size - height))
+    left = int(np.clip(round(size / 2 - 0.5 - centre_col), 0, size - width))
+    canvas = np.zeros((size, size), dtype=np.float32)
+    canvas[top:top + height, left:left + width] = patch
+    return canvas

@@ -1,0 +1,57 @@
+"""Runs one lesson: quiet TensorFlow, load the digits, fix the seed, tell the story, summarise."""
+
+import importlib
+import time
+
+import click
+
+from course.places import display_available
+
+QUICK_TRAIN, QUICK_TEST = 2000, 500  # --quick: enough digits for every step to have something to show
+
+
+def run_lesson(lesson, *, source, data_dir, quick, epochs, seed, out, show, summary_json, verbose):
+    from course.quiet import quiet_tensorflow
+
+    started = time.perf_counter()
+    quiet_tensorflow(verbose)
+    if show is None:
+        show = display_available()
+    elif show and not display_available():
+        click.echo("No display here: figures are saved as PNG files only.")
+        show = False
+    import matplotlib
+
+    if not show:
+        matplotlib.use("Agg")  # headless: never try to open a window
+
+    from course.data import DataError, load_digits
+
+    try:
+        digits = load_digits(source, data_dir)
+    except DataError as error:
+        raise click.ClickException(str(error)) from None
+    if digits.notice:
+        click.echo(digits.notice)
+    if quick:
+        digits = digits.head(QUICK_TRAIN, QUICK_TEST)
+
+    import keras
+
+    from course.story import Story
+
+    keras.utils.set_random_seed(seed)
+    story = Story(lesson.number, lesson.title, digits, out, seed=seed, quick=quick, epochs=epochs, show=show)
+    click.echo(f"Lesson {lesson.number}: {lesson.title}")
+    click.echo(f"Data: {digits.source}, {digits.counts['train']:,} train and {digits.counts['test']:,} test digits"
+               f"{' (--quick subset)' if quick else ''}; figures go to {out}")
+    importlib.import_module(lesson.module).run(story)
+    story.print_summary()
+    if summary_json:
+        story.write_summary(summary_json)
+        click.echo(f"  summary: {summary_json}")
+    click.echo(f"Lesson {lesson.number} finished in {time.perf_counter() - started:.1f} s.")
+    if show:
+        import matplotlib.pyplot as plt
+
+        plt.show()

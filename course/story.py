@@ -1,0 +1,81 @@
+"""What one lesson run prints and saves: its sentences, its figures, and the results it measured.
+
+A lesson receives a `Story` and tells itself through it::
+
+    story.step(2, "A baseline that learns nothing")
+    story.say(f"Nearest-average accuracy: {accuracy:.1%}")
+    story.figure(weights_image(w), "weights")
+    story.record("logistic", model, test_accuracy=acc, train_seconds=s)
+
+At the end the launcher prints the summary and writes it as JSON if asked.
+"""
+
+import json
+import textwrap
+from pathlib import Path
+
+
+class Story:
+    def __init__(self, lesson, title, digits, out_dir, *, seed, quick=False, epochs=None, show=False):
+        self.lesson, self.title, self.digits = lesson, title, digits
+        self.out_dir = Path(out_dir)
+        self.seed, self.quick, self.show = seed, quick, show
+        self.epochs_asked = epochs
+        self.figures = []
+        self.models = {}
+
+    def epochs(self, default):
+        """--epochs if given; 1 in --quick mode; else the lesson's own default."""
+        return self.epochs_asked or (1 if self.quick else default)
+
+    def step(self, number, title):
+        print(f"\nStep {number}. {title}\n" + "-" * (len(title) + 9))
+
+    def say(self, text):
+        for paragraph in text.split("\n"):
+            print(textwrap.fill(paragraph, width=100) if paragraph.strip() else paragraph)
+
+    def table(self, text):
+        """Pre-formatted text (a table of numbers), printed as it is."""
+        print(text)
+
+    def figure(self, fig, name):
+        """Save fig as out_dir/NN_name.png (numbered in the order the lesson made them)."""
+        import matplotlib.pyplot as plt
+
+        path = self.out_dir / f"{len(self.figures) + 1:02d}_{name}.png"
+        fig.savefig(path, dpi=110)
+        if not self.show:
+            plt.close(fig)
+        self.figures.append(str(path))
+        print(f"  [figure] {path}")
+        return path
+
+    def record(self, name, model=None, *, test_accuracy, train_seconds, params=None):
+        """A model's measured results for the summary; params are counted from the model when given."""
+        self.models[name] = {
+            "test_accuracy": float(test_accuracy),
+            "params": int(model.count_params() if model is not None else params),
+            "train_seconds": round(float(train_seconds), 3),
+        }
+
+    def summary(self):
+        counts = self.digits.counts
+        return {"lesson": self.lesson, "title": self.title,
+                "data": {"source": self.digits.source, "train": counts["train"], "test": counts["test"]},
+                "seed": self.seed, "quick": self.quick,
+                "models": self.models, "figures": self.figures}
+
+    def print_summary(self):
+        summary = self.summary()
+        data = summary["data"]
+        print(f"\nSummary of lesson {self.lesson} on {data['source']} "
+              f"({data['train']:,} train / {data['test']:,} test digits, seed {self.seed})")
+        width = max([len(name) for name in self.models] + [5])
+        print(f"  {'model':<{width}}  test accuracy  parameters  training")
+        for name, m in self.models.items():
+            print(f"  {name:<{width}}  {m['test_accuracy']:>13.2%}  {m['params']:>10,}  {m['train_seconds']:>6.1f} s")
+        print(f"  figures: {len(self.figures)} PNG files in {self.out_dir}")
+
+    def write_summary(self, path):
+        Path(path).write_text(json.dumps(self.summary(), indent=2) + "\n")

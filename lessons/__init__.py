@@ -1,0 +1,24 @@
+"""The lessons, in order (installed as ``course.lessons``).
+
+Each lesson is one module with a `run(story)` function that tells the lesson
+top to bottom. This catalogue holds only their names, so `course list`
+answers without importing TensorFlow.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Lesson:
+    number: int
+    title: str
+    question: str
+    module: str
+
+
+LESSONS = {
+    1: Lesson(1, "An image is a table of numbers; 4 or 9 is a weighted vote of pixels",
+              "What does a computer see in a handwritten digit, and how can a weighted sum "
+              "of pixels (logistic regression) tell a 4 from a 9?",
+              "course.lessons.lesson1"),
+}
