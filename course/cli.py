@@ -39,6 +39,12 @@ class CourseGroup(click.Group):
         sys.exit(result if isinstance(result, int) else 0)
 
 
+class LearnerError(click.ClickException):
+    """A mistake in what the learner asked for: one line, exit status 2."""
+
+    exit_code = 2
+
+
 @click.group(cls=CourseGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="course")
 def cli():
@@ -104,8 +110,7 @@ def lesson(ctx, number, source, data_dir, quick, epochs, seed, out, show, summar
     catalogue = lesson_catalogue()
     if number not in catalogue:
         known = ", ".join(str(n) for n in catalogue)
-        raise click.BadParameter(f"there is no lesson {number}; the lessons are {known} (see `course list`)",
-                                 ctx, ctx.command.params[0])
+        raise LearnerError(f"there is no lesson {number}; the lessons are {known} (see `course list`)")
     if out is None:
         out = check_output_folder(ctx, None, default_output_for(number))
     if summary_json:

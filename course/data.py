@@ -122,7 +122,7 @@ def load_mnist(data_dir=None, download=False):
                   "mnist", str(mnist_prepared(data_dir) or data_dir))
 
 
-def mnist_host_reachable(address=MNIST_HOST, seconds=DOWNLOAD_PROBE_SECONDS):
+def mnist_host_reachable(seconds=DOWNLOAD_PROBE_SECONDS):
     """Can we open a connection to the MNIST download host within a few seconds?
 
     Runs in a thread because a name lookup can hang far longer than the socket
@@ -132,7 +132,7 @@ def mnist_host_reachable(address=MNIST_HOST, seconds=DOWNLOAD_PROBE_SECONDS):
 
     def probe():
         try:
-            socket.create_connection(address, timeout=seconds).close()
+            socket.create_connection(MNIST_HOST, timeout=seconds).close()
             result.append(True)
         except OSError:
             pass

@@ -41,6 +41,14 @@ def writable_problem(folder):
     return None
 
 
+def can_write_later(folder):
+    """Could `folder` be created and written to? Asked without creating anything (for `course doctor`)."""
+    folder = Path(folder).resolve()
+    while not folder.exists():
+        folder = folder.parent
+    return folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
+
+
 def display_available():
     """True when figures can open in a window (a desktop session, not a headless server)."""
     if sys.platform in ("darwin", "win32"):

@@ -151,8 +151,9 @@ def centre_by_mass(patch, size=MNIST_SIZE):
     mass = patch.sum()
     centre_row = (rows * patch).sum() / mass
     centre_col = (cols * patch).sum() / mass
-    top = int(np.clip(round(size / 2 - 0.5 - centre_row), 0, size - height))
-    left = int(np.clip(round(size / 2 - 0.5 - centre_col), 0, size - width))
+    # MNIST's centre of mass sits at (14, 14) in 0-based pixel coordinates (measured on the sample).
+    top = int(np.clip(round(size / 2 - centre_row), 0, size - height))
+    left = int(np.clip(round(size / 2 - centre_col), 0, size - width))
     canvas = np.zeros((size, size), dtype=np.float32)
     canvas[top:top + height, left:left + width] = patch
     return canvas

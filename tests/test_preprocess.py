@@ -1,0 +1,104 @@
+import numpy as np
+import pytest
+
+from course.data import load_sample
+from course.preprocess import (binarize, flatten, ink_box, mnistify, mnistify_steps, normalize, one_hot,
+                               pick_classes)
+
+
+def test_normalize_scales_to_float32_0_1_without_touching_input():
+    images = np.array([[[0, 128, 255]]], dtype=np.uint8)
+    before = images.copy()
+    scaled = normalize(images)
+    assert scaled.dtype == np.float32 and scaled.shape == images.shape
+    np.testing.assert_allclose(scaled, [[[0, 128 / 255, 1]]], rtol=1e-6)
+    np.testing.assert_array_equal(images, before)
+
+
+def test_binarize_thresholds_on_the_0_1_scale_for_uint8_and_float():
+    raw = np.array([0, 100, 127, 128, 200, 255], dtype=np.uint8)
+    np.testing.assert_array_equal(binarize(raw), [0, 0, 0, 1, 1, 1])
+    np.testing.assert_array_equal(binarize(normalize(raw), threshold=0.75), [0, 0, 0, 0, 1, 1])
+    assert binarize(raw).dtype == np.float32
+
+
+def test_flatten_one_hot_and_pick_classes():
+    images = np.arange(3 * 28 * 28).reshape(3, 28, 28)
+    assert flatten(images).shape == (3, 784)
+    np.testing.assert_array_equal(flatten(images)[1], images[1].ravel())
+    np.testing.assert_array_equal(one_hot([0, 3], 4), [[1, 0, 0, 0], [0, 0, 0, 1]])
+    labels = np.array([4, 1, 9, 9, 4, 7])
+    picked, binary = pick_classes(images.repeat(2, axis=0), labels, (4, 9))
+    np.testing.assert_array_equal(binary, [0, 1, 1, 0])
+    assert len(picked) == 4
+
+
+def test_ink_box_finds_the_ink_and_none_when_blank():
+    image = np.zeros((28, 28))
+    assert ink_box(image) is None
+    image[5:9, 10:20] = 1
+    assert ink_box(image) == (slice(5, 9), slice(10, 20))
+
+
+def stroke_canvas(height, width, top, left, size, dark_on_light=True):
+    """A handwritten-like "7": a bar and a slanted stroke, drawn off-centre on a big canvas (float 0-1)."""
+    ink = np.zeros((height, width), dtype=np.float32)
+    ink[top:top + size // 8, left:left + size // 2] = 1
+    for row in range(size):
+        col = left + size // 2 - row // 3
+        ink[top + row, col - size // 16: col + size // 16] = 1
+    return 1 - ink if dark_on_light else ink
+
+
+def assert_mnist_like(result):
+    assert result.shape == (28, 28) and result.dtype == np.float32
+    assert 0 <= result.min() and result.max() == pytest.approx(1, abs=0.02)
+    rows, cols = ink_box(result)
+    assert max(rows.stop - rows.start, cols.stop - cols.start) in (20, 21)  # fitted to 20x20 (+1 edge of anti-aliasing)
+    r, c = np.indices(result.shape)
+    centre = ((r * result).sum() / result.sum(), (c * result).sum() / result.sum())
+    assert centre == pytest.approx((14, 14), abs=0.75)  # where MNIST puts the centre of mass
+
+
+@pytest.mark.parametrize("size", [40, 160, 600])
+def test_mnistify_any_size_off_centre_dark_on_light(size):
+    canvas = stroke_canvas(size * 2, size * 3, top=size // 5, left=size // 4, size=size)
+    assert_mnist_like(mnistify((canvas * 255).astype(np.uint8)))
+
+
+def test_mnistify_same_digit_in_every_input_form():
+    dark = stroke_canvas(300, 240, 30, 20, 200)
+    forms = {
+        "grayscale float": dark,
+        "light on dark": 1 - dark,
+        "rgb uint8": (np.dstack([dark] * 3) * 255).astype(np.uint8),
+        # Black strokes on a transparent background: transparency must count as paper.
+        "rgba transparent": np.dstack([np.zeros_like(dark)] * 3 + [1 - dark]),
+    }
+    results = {name: mnistify(image) for name, image in forms.items()}
+    for name, result in results.items():
+        assert_mnist_like(result)
+        np.testing.assert_allclose(result, results["grayscale float"], atol=0.02, err_msg=name)
+
+
+def test_mnistify_keeps_the_aspect_ratio():
+    tall = np.full((200, 200), 255, dtype=np.uint8)
+    tall[20:180, 90:110] = 0  # a "1": 160 tall, 20 wide
+    rows, cols = ink_box(mnistify(tall))
+    assert rows.stop - rows.start == 20
+    assert 2 <= cols.stop - cols.start <= 4  # 20 * 20/160 = 2.5
+
+
+def test_mnistify_steps_are_in_order_and_blank_image_is_refused():
+    steps = mnistify_steps(stroke_canvas(100, 100, 10, 10, 60))
+    assert list(steps) == ["original", "grayscale", "ink made high", "cropped", "fitted into 20x20",
+                           "centred in 28x28"]
+    with pytest.raises(ValueError, match="no ink"):
+        mnistify(np.full((50, 50), 200, dtype=np.uint8))
+
+
+def test_mnistify_leaves_real_mnist_digits_nearly_as_they_are():
+    images = load_sample().x_test[:200]
+    correlations = [np.corrcoef(mnistify(image).ravel(), normalize(image).ravel())[0, 1] for image in images]
+    assert np.median(correlations) > 0.95  # most come back as they were: already MNIST-style
+    assert np.mean(np.array(correlations) > 0.6) > 0.9  # the rest moved by a pixel at most
