@@ -1,0 +1,124 @@
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import FULL_MNIST_DIR, full_mnist, picture
+from course.cli import cli
+
+FAST_COMMANDS = [["--help"], ["list"], ["--version"], ["lesson", "--help"], ["data", "info"]]
+
+
+@pytest.mark.parametrize("args", FAST_COMMANDS)
+def test_fast_commands_do_not_import_tensorflow(args):
+    probe = ("import sys\nfrom course.cli import cli\n"
+             f"code = cli.main({args!r}, standalone_mode=False)\n"
+             "print('TF-LOADED' if 'tensorflow' in sys.modules else 'TF-ABSENT')")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("TF-ABSENT")
+
+
+def test_list_names_every_lesson_and_its_question():
+    result = CliRunner().invoke(cli, ["list"])
+    assert result.exit_code == 0
+    assert result.output.startswith("1. An image is a table of numbers")
+    assert "4 from a 9" in result.output
+
+
+@pytest.mark.parametrize("args, says", [
+    (["lesson", "99"], "there is no lesson 99"),
+    (["lesson", "1", "--data", "emnist"], "'emnist' is not one of"),
+    (["lesson", "1", "--epochs", "0"], "--epochs"),
+    (["lesson", "one"], "'one' is not a valid integer"),
+    (["lesson", "1", "--out", "{file}/figures"], "cannot write to"),
+    (["data", "import", "{missing}"], "does not exist"),
+    (["nonsense"], "No such command"),
+])
+def test_bad_arguments_get_one_line_and_exit_status_2(tmp_path, args, says):
+    (tmp_path / "a-file").write_text("")
+    args = [a.format(file=tmp_path / "a-file", missing=tmp_path / "missing") for a in args]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error:") and says in lines[0], result.output
+    assert "Traceback" not in result.output
+
+
+def run_quick_lesson(tmp_path, *extra):
+    out = tmp_path / "figures"
+    summary = tmp_path / "summary.json"
+    result = CliRunner().invoke(cli, ["lesson", "1", "--quick", "--data", "sample", "--out", str(out),
+                                      "--summary-json", str(summary), *extra])
+    assert result.exit_code == 0, result.output
+    return result.output, json.loads(summary.read_text())
+
+
+def test_lesson_1_quick_tells_its_story_from_measured_numbers(tmp_path):
+    output, summary = run_quick_lesson(tmp_path)
+    assert summary["lesson"] == 1
+    assert summary["data"] == {"source": "sample", "train": 2000, "test": 500}
+    models = summary["models"]
+    assert set(models) == {"nearest average", "logistic (scaled)", "logistic (black and white)"}
+    assert models["logistic (scaled)"]["params"] == 785
+    for model in models.values():
+        assert 0.5 < model["test_accuracy"] <= 1
+    # Every figure was written, decodes, and shows something.
+    assert len(summary["figures"]) == 7
+    for path in summary["figures"]:
+        picture(path)
+    # The printed sentences carry the numbers the summary measured.
+    baseline = re.search(r"Accuracy: ([\d.]+)%", output).group(1)
+    assert float(baseline) == pytest.approx(100 * models["nearest average"]["test_accuracy"], abs=0.006)
+    scaled = re.search(r"Test accuracy on scaled pixels: ([\d.]+)%", output).group(1)
+    assert float(scaled) == pytest.approx(100 * models["logistic (scaled)"]["test_accuracy"], abs=0.006)
+    # Step 6: the hand computation agrees with model.predict to 1e-6.
+    difference = float(re.search(r"Difference: (\S+) \(", output).group(1))
+    assert difference <= 1e-6
+    for step in range(1, 8):
+        assert f"Step {step}." in output
+
+
+def test_same_seed_same_numbers(tmp_path):
+    _, first = run_quick_lesson(tmp_path / "a", "--seed", "7")
+    _, second = run_quick_lesson(tmp_path / "b", "--seed", "7")
+    accuracies = [{name: m["test_accuracy"] for name, m in s["models"].items()} for s in (first, second)]
+    assert accuracies[0] == accuracies[1]
+
+
+def test_lesson_writes_to_course_output_by_default(tmp_path):
+    result = CliRunner().invoke(cli, ["lesson", "1", "--quick", "--data", "sample", "--epochs", "1"])
+    assert result.exit_code == 0, result.output
+    assert len(list((tmp_path / "course-output" / "lesson-1").glob("*.png"))) == 7
+
+
+def test_lesson_1_as_a_learner_runs_it_without_tensorflow_noise(tmp_path):
+    result = subprocess.run(["course", "lesson", "1", "--quick", "--out", str(tmp_path / "out")],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    # --data auto with no MNIST prepared and no network: the sample, with a one-line notice.
+    assert "Using the bundled sample" in result.stdout
+    assert "Summary of lesson 1 on sample" in result.stdout
+    for noise in ("oneDNN", "cuda", "absl", "WARNING", "tensorflow/"):
+        assert noise not in result.stderr and noise not in result.stdout
+
+
+@full_mnist
+def test_lesson_1_runs_on_full_mnist(tmp_path):
+    result = CliRunner().invoke(cli, ["lesson", "1", "--quick", "--data", "mnist", "--data-dir", FULL_MNIST_DIR,
+                                      "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "Summary of lesson 1 on mnist" in result.output
+
+
+def test_doctor_reports_each_part(tmp_path):
+    result = CliRunner().invoke(cli, ["doctor", "--data-dir", str(tmp_path / "none")])
+    assert result.exit_code == 0
+    assert "TensorFlow imports" in result.output
+    assert "data source sample: ready" in result.output
+    assert "data source mnist: not prepared" in result.output
+    assert "no display" in result.output
+    assert not (tmp_path / "course-output").exists()  # doctor looks, it does not create
