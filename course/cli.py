@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from course import __version__
-from course.places import DATA_SOURCES, DEFAULT_SEED
+from course.places import DATA_SOURCES, DEFAULT_SEED, default_output, writable_problem
 
 
 class CourseGroup(click.Group):
@@ -78,8 +78,6 @@ def list_lessons():
 def check_output_folder(ctx, param, value):
     if value is None:
         return None
-    from course.places import writable_problem
-
     problem = writable_problem(value)
     if problem:
         raise click.UsageError(f"cannot write to {value}: {problem}", ctx)
@@ -112,19 +110,13 @@ def lesson(ctx, number, source, data_dir, quick, epochs, seed, out, show, summar
         known = ", ".join(str(n) for n in catalogue)
         raise LearnerError(f"there is no lesson {number}; the lessons are {known} (see `course list`)")
     if out is None:
-        out = check_output_folder(ctx, None, default_output_for(number))
+        out = check_output_folder(ctx, None, default_output(number))
     if summary_json:
         check_output_folder(ctx, None, Path(summary_json).resolve().parent)
     from course.runner import run_lesson
 
     run_lesson(catalogue[number], source=source, data_dir=data_dir, quick=quick, epochs=epochs, seed=seed,
                out=out, show=show, summary_json=summary_json, verbose=verbose)
-
-
-def default_output_for(number):
-    from course.places import default_output
-
-    return default_output(number)
 
 
 @cli.group()

@@ -16,7 +16,7 @@ Sources:
 
 import socket
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
@@ -57,8 +57,8 @@ class Digits:
 
     def head(self, train, test):
         """The first `train` and `test` digits (the sources are shuffled, so every class is there)."""
-        return Digits(self.x_train[:train], self.y_train[:train], self.x_test[:test],
-                      self.y_test[:test], self.source, self.location, self.notice)
+        return replace(self, x_train=self.x_train[:train], y_train=self.y_train[:train],
+                       x_test=self.x_test[:test], y_test=self.y_test[:test])
 
 
 def load_digits(source="auto", data_dir=None):
@@ -84,7 +84,7 @@ def load_digits(source="auto", data_dir=None):
     sample = load_sample()
     notice = (f"Using the bundled sample of {len(sample.y_train) + len(sample.y_test):,} real MNIST digits "
               f"({reason}); for all 70,000: {HOW_TO_GET_MNIST}.")
-    return Digits(**{**sample.__dict__, "notice": notice})
+    return replace(sample, notice=notice)
 
 
 def sample_path():

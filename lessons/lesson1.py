@@ -116,7 +116,7 @@ def run(story):
         model = logistic_regression()
         started = time.perf_counter()
         history = model.fit(flatten(prepare(x_train)), y_train, epochs=epochs, batch_size=BATCH_SIZE,
-                            validation_split=0.1, verbose=2 if story.quick else 1)
+                            validation_split=0.1, verbose=1)
         seconds = time.perf_counter() - started
         _, accuracy = model.evaluate(flatten(prepare(x_test)), y_test, verbose=0)
         results[name] = (model, history.history, accuracy)

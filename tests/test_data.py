@@ -99,7 +99,7 @@ def test_bad_idx_files_get_a_clear_error_and_prepare_nothing(idx_folder, tmp_pat
     error = result.output.strip().splitlines()[-1]
     assert error.startswith("Error:") and name in error and message in error
     assert mnist_prepared(data_dir) is None
-    assert not list(data_dir.glob("**/dataset_info.json")) if data_dir.exists() else True
+    assert not data_dir.exists() or not list(data_dir.glob("**/dataset_info.json"))
 
 
 def test_counts_must_match_between_images_and_labels(idx_folder):
