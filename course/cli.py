@@ -101,9 +101,11 @@ def check_output_folder(ctx, param, value):
               help="Open the figures in windows at the end (default: when a display is available).")
 @click.option("--summary-json", type=click.Path(dir_okay=False),
               help="Also write the summary (data, each model's accuracy, figures) to this JSON file.")
+@click.option("--retrain", is_flag=True,
+              help="Train every model again instead of loading it from the model cache (~/.course/models).")
 @click.option("--verbose", is_flag=True, help="Show TensorFlow's own log messages.")
 @click.pass_context
-def lesson(ctx, number, source, data_dir, quick, epochs, seed, out, show, summary_json, verbose):
+def lesson(ctx, number, source, data_dir, quick, epochs, seed, out, show, summary_json, retrain, verbose):
     """Run lesson NUMBER: it prints its story step by step and saves its figures as PNG."""
     catalogue = lesson_catalogue()
     if number not in catalogue:
@@ -116,7 +118,7 @@ def lesson(ctx, number, source, data_dir, quick, epochs, seed, out, show, summar
     from course.runner import run_lesson
 
     run_lesson(catalogue[number], source=source, data_dir=data_dir, quick=quick, epochs=epochs, seed=seed,
-               out=out, show=show, summary_json=summary_json, verbose=verbose)
+               out=out, show=show, summary_json=summary_json, verbose=verbose, retrain=retrain)
 
 
 @cli.group()

@@ -16,10 +16,11 @@ from pathlib import Path
 
 
 class Story:
-    def __init__(self, lesson, title, digits, out_dir, *, seed, quick=False, epochs=None, show=False):
+    def __init__(self, lesson, title, digits, out_dir, *, seed, quick=False, epochs=None, show=False,
+                 retrain=False):
         self.lesson, self.title, self.digits = lesson, title, digits
         self.out_dir = Path(out_dir)
-        self.seed, self.quick, self.show = seed, quick, show
+        self.seed, self.quick, self.show, self.retrain = seed, quick, show, retrain
         self.epochs_asked = epochs
         self.figures = []
         self.models = {}
@@ -51,12 +52,13 @@ class Story:
         print(f"  [figure] {path}")
         return path
 
-    def record(self, name, model=None, *, test_accuracy, train_seconds, params=None):
+    def record(self, name, model=None, *, test_accuracy, train_seconds, params=None, cached=False):
         """A model's measured results for the summary; params are counted from the model when given."""
         self.models[name] = {
             "test_accuracy": float(test_accuracy),
             "params": int(model.count_params() if model is not None else params),
             "train_seconds": round(float(train_seconds), 3),
+            "cached": cached,
         }
 
     def summary(self):
@@ -74,7 +76,8 @@ class Story:
         width = max([len(name) for name in self.models] + [5])
         print(f"  {'model':<{width}}  test accuracy  parameters  training")
         for name, m in self.models.items():
-            print(f"  {name:<{width}}  {m['test_accuracy']:>13.2%}  {m['params']:>10,}  {m['train_seconds']:>6.1f} s")
+            print(f"  {name:<{width}}  {m['test_accuracy']:>13.2%}  {m['params']:>10,}  {m['train_seconds']:>6.1f} s"
+                  + (" (cached)" if m["cached"] else ""))
         print(f"  figures: {len(self.figures)} PNG files in {self.out_dir}")
 
     def write_summary(self, path):

@@ -21,4 +21,8 @@ LESSONS = {
               "What does a computer see in a handwritten digit, and how can a weighted sum "
               "of pixels (logistic regression) tell a 4 from a 9?",
               "course.lessons.lesson1"),
+    2: Lesson(2, "Many neurons: from ten templates to learned features",
+              "How does a network of many neurons go beyond one weighted vote, and are activation "
+              "functions (ReLU, sigmoid, tanh) chosen by trial and error?",
+              "course.lessons.lesson2"),
 }

@@ -14,13 +14,12 @@ This is logistic regression exactly as for a yes/no question on house data:
 the "features" are the 784 pixels, and the question is "is this a 9?".
 """
 
-import time
-
 import keras
 import numpy as np
 
 from course.plots import digit_grid, intensity_table, intensity_text, learning_curves, show_digit, weights_image
 from course.preprocess import binarize, flatten, normalize, pick_classes
+from course.training import STEPS_PER_CALL, train
 
 FOUR, NINE = 4, 9
 EPOCHS = 10
@@ -33,7 +32,8 @@ def logistic_regression():
     """784 inputs -> Dense(1, sigmoid): p(9) = sigmoid(w . x + b). 785 numbers to learn."""
     model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(1, activation="sigmoid", name="vote")],
                              name="logistic_regression")
-    model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), loss="binary_crossentropy", metrics=["accuracy"])
+    model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), loss="binary_crossentropy", metrics=["accuracy"],
+                  steps_per_execution=STEPS_PER_CALL)
     return model
 
 
@@ -112,16 +112,13 @@ def run(story):
     for name, prepare in (("scaled", normalize), ("black and white", binarize)):
         story.say(f"\nTraining on the {name} pixels ({epochs} epochs, 10% of the training digits held out "
                   f"for validation):")
-        keras.utils.set_random_seed(story.seed)  # same starting weights and order for both versions
-        model = logistic_regression()
-        started = time.perf_counter()
-        history = model.fit(flatten(prepare(x_train)), y_train, epochs=epochs, batch_size=BATCH_SIZE,
-                            validation_split=0.1, verbose=1)
-        seconds = time.perf_counter() - started
-        _, accuracy = model.evaluate(flatten(prepare(x_test)), y_test, verbose=0)
-        results[name] = (model, history.history, accuracy)
-        story.record(f"logistic ({name})", model, test_accuracy=accuracy, train_seconds=seconds)
-        story.say(f"Test accuracy on {name} pixels: {accuracy:.2%} ({seconds:.1f} s of training).")
+        trained = train(story, f"logistic ({name})", logistic_regression, flatten(prepare(x_train)), y_train,
+                        epochs=epochs, batch_size=BATCH_SIZE)
+        _, accuracy = trained.model.evaluate(flatten(prepare(x_test)), y_test, verbose=0)
+        results[name] = (trained.model, trained.history, accuracy)
+        story.record(f"logistic ({name})", trained.model, test_accuracy=accuracy, train_seconds=trained.seconds,
+                     cached=trained.cached)
+        story.say(f"Test accuracy on {name} pixels: {accuracy:.2%} ({trained.seconds:.1f} s of training).")
     model, history, accuracy = results["scaled"]
     bw_accuracy = results["black and white"][2]
     story.say(f"\nLogistic regression on scaled pixels: {accuracy:.2%}, "

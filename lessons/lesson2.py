@@ -1,0 +1,253 @@
+"""Lesson 2 — Many neurons: from ten templates to learned features.
+
+The questions: how does a network go beyond one weighted vote? And are the
+activation functions (ReLU, sigmoid, tanh) chosen by trial and error?
+
+1. Softmax regression on all ten digits: ten weighted votes, one per digit,
+   seen as ten 28x28 templates; softmax turns the ten scores into probabilities.
+2. The multilayer perceptron (MLP): 784 -> 128 hidden units (ReLU) -> 10. What
+   the hidden units look for, which of them fire for a 9 and not for a 4, and
+   the forward pass recomputed in NumPy.
+3. The activation-function experiment: the same MLP, same seed, same budget,
+   with relu, sigmoid, tanh and none (linear). Then the one firm rule, shown:
+   ReLU at the output layer instead of softmax.
+"""
+
+import keras
+import numpy as np
+
+from course.plots import learning_curves, weights_image
+from course.preprocess import flatten, normalize
+from course.training import STEPS_PER_CALL, train
+
+HIDDEN_UNITS = 128
+EPOCHS = 8
+BATCH_SIZE = 128
+ACTIVATIONS = ("relu", "sigmoid", "tanh", "linear")  # "linear" is no activation at all: h = W x + b
+TARGET = {"mnist": 0.97, "sample": 0.90}  # the fixed validation accuracy the experiment races to
+FOUR, NINE = 4, 9
+
+
+def softmax_regression():
+    """784 -> Dense(10, softmax): one weighted vote per digit, 7,850 numbers to learn."""
+    model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10, activation="softmax", name="votes")],
+                             name="softmax_regression")
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                  steps_per_execution=STEPS_PER_CALL)
+    return model
+
+
+def mlp(activation="relu", output="softmax", hidden_units=HIDDEN_UNITS):
+    """784 -> Dense(hidden_units, activation) -> Dense(10, output)."""
+    model = keras.Sequential([
+        keras.Input(shape=(784,)),
+        keras.layers.Dense(hidden_units, activation=activation, name="hidden"),
+        keras.layers.Dense(10, activation=output, name="output"),
+    ], name=f"mlp_{activation}_{output}")
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                  steps_per_execution=STEPS_PER_CALL)
+    return model
+
+
+# The forward pass, written out. Keras does exactly this, in float32.
+def relu(z):
+    return np.maximum(z, 0)
+
+
+def softmax(z):
+    z = z - z.max(axis=-1, keepdims=True)  # subtracting the max changes nothing but avoids overflow
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def mlp_by_hand(x, W1, b1, W2, b2):
+    hidden = relu(x @ W1 + b1)
+    return hidden, softmax(hidden @ W2 + b2)
+
+
+def epochs_to_reach(history, target):
+    """The first epoch (1-based) whose validation accuracy reached target, or None."""
+    for epoch, accuracy in enumerate(history["val_accuracy"], start=1):
+        if accuracy >= target:
+            return epoch
+    return None
+
+
+def activation_conclusions(results, target, softmax_regression_accuracy):
+    """Sentences that follow from the measured results, and only from them.
+
+    results: {activation: {"history": Keras history dict, "test_accuracy": float, "seconds_per_epoch": float}}
+    """
+    epochs = len(next(iter(results.values()))["history"]["val_accuracy"])
+    reached = {name: epochs_to_reach(r["history"], target) for name, r in results.items()}
+    fast = sorted((e, name) for name, e in reached.items() if e is not None)
+    never = [name for name, e in reached.items() if e is None]
+    sentences = []
+    if fast:
+        first_epoch, first = fast[0]
+        others = ", ".join(f"{name} after {e}" for e, name in fast[1:])
+        sentences.append(f"{first} reached {target:.0%} validation accuracy after {first_epoch} "
+                         f"epoch{'s' if first_epoch > 1 else ''}" + (f", {others}" if others else "") + ".")
+    if never:
+        sentences.append(f"{' and '.join(never)} never reached {target:.0%} within {epochs} epochs.")
+    ranked = sorted(results, key=lambda name: -results[name]["test_accuracy"])
+    best, worst = ranked[0], ranked[-1]
+    sentences.append(f"Best test accuracy: {best} ({results[best]['test_accuracy']:.2%}); worst: {worst} "
+                     f"({results[worst]['test_accuracy']:.2%}), {100 * (results[best]['test_accuracy'] - results[worst]['test_accuracy']):.1f} points apart.")
+    nonlinear = [name for name in results if name != "linear"]
+    if "linear" in results and nonlinear:
+        best_nonlinear = max(nonlinear, key=lambda name: results[name]["test_accuracy"])
+        lead = results[best_nonlinear]["test_accuracy"] - results["linear"]["test_accuracy"]
+        sentences.append(
+            f"{best_nonlinear} beat linear by {lead * 100:.1f} points: a nonlinearity lets the hidden units bend "
+            f"the decision boundary, which no stack of linear layers can." if lead > 0 else
+            f"On this run linear did as well as {best_nonlinear} ({-lead * 100:.1f} points ahead): too little "
+            f"data or training for the nonlinearity to show.")
+    if "linear" in results:
+        gap = results["linear"]["test_accuracy"] - softmax_regression_accuracy
+        sentences.append(
+            f"Without an activation (linear) the MLP scored {results['linear']['test_accuracy']:.2%}, "
+            f"{abs(gap) * 100:.1f} points {'above' if gap >= 0 else 'below'} softmax regression "
+            f"({softmax_regression_accuracy:.2%}): two linear layers in a row are still one linear function, "
+            f"so {'they add little' if abs(gap) < 0.01 else 'the difference comes from training, not from a new kind of function'}.")
+    return sentences
+
+
+def relu_output_conclusions(softmax_run, relu_run):
+    """What ReLU instead of softmax at the output did, from the two measured runs.
+
+    Each run: {"history": Keras history dict, "test_accuracy": float, "outputs": (n, 10) test outputs}.
+    """
+    outputs = relu_run["outputs"]
+    silent = np.mean(np.all(outputs == 0, axis=1))
+    sums = outputs.sum(axis=1)
+    losses = relu_run["history"]["loss"]
+    nan_epoch = next((i for i, loss in enumerate(losses, start=1) if not np.isfinite(loss)), None)
+    sentences = [
+        f"Softmax output: test accuracy {softmax_run['test_accuracy']:.2%}, final training loss "
+        f"{softmax_run['history']['loss'][-1]:.3f}. ReLU output: test accuracy {relu_run['test_accuracy']:.2%}, "
+        + (f"and the loss became NaN (not a number) in epoch {nan_epoch}." if nan_epoch
+           else f"final training loss {losses[-1]:.3f}."),
+        f"The ReLU outputs of a test digit add up to anything from {np.nanmin(sums):.2f} to {np.nanmax(sums):.2f} "
+        f"instead of exactly 1, so they are not probabilities, and cross-entropy needs probabilities.",
+        f"On {silent:.1%} of the test digits all ten ReLU outputs are exactly 0: the network gives no answer "
+        f"at all, and no gradient flows back through a ReLU that outputs 0, so it cannot learn its way out.",
+    ]
+    return sentences
+
+
+def run(story):
+    digits = story.digits
+    x_train, x_test = flatten(normalize(digits.x_train)), flatten(normalize(digits.x_test))
+    y_train, y_test = digits.y_train, digits.y_test
+    epochs = story.epochs(EPOCHS)
+
+    def fit(name, build, **build_args):
+        trained = train(story, name, build, x_train, y_train, epochs=epochs, batch_size=BATCH_SIZE,
+                        build_args=build_args)
+        _, accuracy = trained.model.evaluate(x_test, y_test, verbose=0)
+        story.record(name, trained.model, test_accuracy=accuracy, train_seconds=trained.seconds,
+                     cached=trained.cached)
+        return trained, accuracy
+
+    # ---------------------------------------------------------------- step 1
+    story.step(1, "Softmax regression: ten templates")
+    story.say("Lesson 1 had one weighted vote (is it a 9?). For ten digits, give each digit its own vote: "
+              "score_d = w_d . x + b_d for d = 0..9, then softmax turns the ten scores into ten "
+              "probabilities that add up to 1: p_d = e^score_d / (e^score_0 + ... + e^score_9).")
+    linear, linear_accuracy = fit("softmax regression", softmax_regression)
+    W, b = linear.model.get_layer("votes").get_weights()
+    story.say(f"Test accuracy on all ten digits: {linear_accuracy:.2%} with {W.size + b.size:,} numbers. "
+              f"Each column of W is a 28x28 template: red pixels vote for that digit, blue against.")
+    fig, axes = _grid(2, 5)
+    for digit, ax in enumerate(axes.ravel()):
+        weights_image(W[:, digit], ax=ax, title=f"template for {digit}")
+    story.figure(fig, "ten_templates")
+
+    # ---------------------------------------------------------------- step 2
+    story.step(2, f"The MLP: 784 -> {HIDDEN_UNITS} hidden units (ReLU) -> 10")
+    story.say(f"One template per digit must cover every way of writing it. An MLP first computes "
+              f"{HIDDEN_UNITS} intermediate features h = relu(W1 x + b1), each its own weighted vote of "
+              f"pixels, then votes on those features: p = softmax(W2 h + b2).")
+    relu_mlp, mlp_accuracy = fit("mlp (relu)", mlp, activation="relu")
+    W1, b1, W2, b2 = relu_mlp.model.get_weights()
+    story.say(f"Test accuracy: {mlp_accuracy:.2%} with {relu_mlp.model.count_params():,} numbers, "
+              f"{_points(mlp_accuracy - linear_accuracy)} softmax regression ({linear_accuracy:.2%}).")
+    strongest = np.argsort(-np.linalg.norm(W1, axis=0))[:16]
+    fig, axes = _grid(2, 8)
+    for unit, ax in zip(strongest, axes.ravel()):
+        weights_image(W1[:, unit], ax=ax, title=f"unit {unit}")
+    story.say("The 16 hidden units with the largest weights: each looks for its own pattern of strokes "
+              "(red: ink here turns the unit on; blue: ink here turns it off).")
+    story.figure(fig, "hidden_unit_weights")
+
+    nine, four = x_test[y_test == NINE][0], x_test[y_test == FOUR][0]
+    (h_nine, h_four), probabilities = zip(*(mlp_by_hand(x, W1, b1, W2, b2) for x in (nine, four)))
+    by_keras = relu_mlp.model.predict(np.stack([nine, four]), verbose=0)
+    difference = np.abs(np.stack(probabilities) - by_keras).max()
+    story.say(f"The forward pass by hand in NumPy (relu(x W1 + b1), then softmax(h W2 + b2)) for a test 9 and "
+              f"a test 4 matches model.predict to {difference:.1e}. The 9 gets p(9) = {probabilities[0][NINE]:.3f}; "
+              f"the 4 gets p(4) = {probabilities[1][FOUR]:.3f}.")
+    active_nine, active_four = np.count_nonzero(h_nine), np.count_nonzero(h_four)
+    for_nine = np.argsort(-(h_nine - h_four))[:3]
+    story.say(f"Of the {HIDDEN_UNITS} hidden units, {active_nine} fire (output > 0) for the 9 and {active_four} "
+              f"for the 4. The units that fire most for the 9 compared with the 4: " + ", ".join(
+                  f"unit {u} ({h_nine[u]:.2f} vs {h_four[u]:.2f})" for u in for_nine) + ". Their weights are in "
+              f"the figure: what the 9 has and the 4 lacks.")
+    fig, axes = _grid(2, 3, height=2.6)
+    axes[0, 0].bar(range(HIDDEN_UNITS), h_nine, color="tab:red")
+    axes[0, 0].set_title("hidden layer for the 9")
+    axes[1, 0].bar(range(HIDDEN_UNITS), h_four, color="tab:blue")
+    axes[1, 0].set_title("hidden layer for the 4")
+    for ax in axes[:, 0]:
+        ax.set_xlabel("hidden unit")
+        ax.set_ylabel("activation")
+    for ax, unit in zip(list(axes[0, 1:]) + [axes[1, 1]], for_nine):
+        weights_image(W1[:, unit], ax=ax, title=f"unit {unit}: 9 {h_nine[unit]:.1f}, 4 {h_four[unit]:.1f}")
+    axes[1, 2].imshow(np.hstack([nine.reshape(28, 28), four.reshape(28, 28)]), cmap="gray_r")
+    axes[1, 2].set_title("the 9 and the 4")
+    axes[1, 2].axis("off")
+    story.figure(fig, "hidden_activations_nine_vs_four")
+
+    # ---------------------------------------------------------------- step 3
+    story.step(3, "Are activation functions trial and error? An experiment")
+    target = TARGET[digits.source]
+    story.say(f"The same MLP, the same seed and starting point, the same {epochs} epochs, four activations "
+              f"in the hidden layer. We measure test accuracy, seconds per epoch, and how many epochs each "
+              f"needs to reach {target:.0%} on the validation digits (held out from training).")
+    results = {}
+    for activation in ACTIVATIONS:
+        trained, accuracy = (relu_mlp, mlp_accuracy) if activation == "relu" else \
+            fit(f"mlp ({activation})", mlp, activation=activation)
+        results[activation] = {"history": trained.history, "test_accuracy": accuracy,
+                               "seconds_per_epoch": trained.seconds / len(trained.history["loss"])}
+    story.table(f"  {'activation':<10}  test accuracy  s/epoch  epochs to {target:.0%}\n" + "\n".join(
+        f"  {name:<10}  {r['test_accuracy']:>13.2%}  {r['seconds_per_epoch']:>7.2f}  "
+        f"{epochs_to_reach(r['history'], target) or 'not reached':>12}" for name, r in results.items()))
+    for sentence in activation_conclusions(results, target, linear_accuracy):
+        story.say(sentence)
+    story.figure(learning_curves({name: r["history"] for name, r in results.items()}, metric="val_accuracy",
+                                 title="validation accuracy by activation"), "activation_experiment")
+
+    story.say("\nThe one firm rule: the output layer. Same network, ReLU instead of softmax at the output:")
+    relu_out, relu_out_accuracy = fit("mlp (relu output)", mlp, activation="relu", output="relu")
+    relu_outputs = relu_out.model.predict(x_test, verbose=0)
+    for sentence in relu_output_conclusions({"history": relu_mlp.history, "test_accuracy": mlp_accuracy},
+                                            {"history": relu_out.history, "test_accuracy": relu_out_accuracy,
+                                             "outputs": relu_outputs}):
+        story.say(sentence)
+    story.figure(learning_curves({"softmax output": relu_mlp.history, "relu output": relu_out.history},
+                                 metric="loss", title="training loss: softmax vs ReLU at the output"),
+                 "relu_at_the_output")
+
+
+def _grid(rows, columns, height=2.2):
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(rows, columns, figsize=(2.4 * columns, height * rows), layout="constrained",
+                             squeeze=False)
+    return fig, axes
+
+
+def _points(difference):
+    return f"{abs(difference) * 100:.1f} points {'above' if difference >= 0 else 'below'}"

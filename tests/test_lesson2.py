@@ -1,0 +1,74 @@
+import json
+import re
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from conftest import picture
+from course.cli import cli
+from lessons_under_test import lesson2
+
+
+def history(val_accuracy):
+    return {"val_accuracy": val_accuracy, "loss": [1.0] * len(val_accuracy)}
+
+
+def test_experiment_conclusions_follow_from_the_numbers():
+    results = {
+        "relu": {"history": history([0.95, 0.971, 0.975]), "test_accuracy": 0.976, "seconds_per_epoch": 1.0},
+        "sigmoid": {"history": history([0.90, 0.95, 0.972]), "test_accuracy": 0.970, "seconds_per_epoch": 1.1},
+        "tanh": {"history": history([0.93, 0.96, 0.969]), "test_accuracy": 0.968, "seconds_per_epoch": 1.0},
+        "linear": {"history": history([0.90, 0.91, 0.92]), "test_accuracy": 0.921, "seconds_per_epoch": 0.9},
+    }
+    text = " ".join(lesson2.activation_conclusions(results, 0.97, softmax_regression_accuracy=0.925))
+    assert "relu reached 97% validation accuracy after 2 epochs, sigmoid after 3." in text
+    assert "tanh and linear never reached 97% within 3 epochs." in text
+    assert "Best test accuracy: relu (97.60%); worst: linear (92.10%), 5.5 points apart." in text
+    assert "relu beat linear by 5.5 points" in text
+    assert "0.4 points below softmax regression (92.50%)" in text
+
+
+def test_experiment_conclusions_change_when_the_numbers_do():
+    results = {
+        "relu": {"history": history([0.80, 0.85]), "test_accuracy": 0.86, "seconds_per_epoch": 1.0},
+        "linear": {"history": history([0.91, 0.92]), "test_accuracy": 0.90, "seconds_per_epoch": 1.0},
+    }
+    text = " ".join(lesson2.activation_conclusions(results, 0.90, softmax_regression_accuracy=0.85))
+    assert "linear reached 90% validation accuracy after 1 epoch." in text
+    assert "relu never reached" in text
+    assert "On this run linear did as well as relu (4.0 points ahead)" in text
+
+
+def test_relu_output_conclusions_report_silence_and_nan():
+    outputs = np.array([[0.0] * 10, [0.0] * 10, [0.2] * 5 + [0.0] * 5, [1.0] + [0.0] * 9])
+    softmax_run = {"history": {"loss": [0.5, 0.3]}, "test_accuracy": 0.97}
+    relu_run = {"history": {"loss": [2.0, float("nan")]}, "test_accuracy": 0.1, "outputs": outputs}
+    text = " ".join(lesson2.relu_output_conclusions(softmax_run, relu_run))
+    assert "loss became NaN (not a number) in epoch 2" in text
+    assert "from 0.00 to 1.00 instead of exactly 1" in text
+    assert "On 50.0% of the test digits all ten ReLU outputs are exactly 0" in text
+
+
+def test_hand_forward_pass_equals_keras():
+    model = lesson2.mlp("relu")
+    x = np.random.default_rng(0).random((5, 784), dtype=np.float32)
+    _, by_hand = lesson2.mlp_by_hand(x, *model.get_weights())
+    np.testing.assert_allclose(by_hand, model.predict(x, verbose=0), atol=1e-6)
+    assert lesson2.softmax(np.array([[1000.0, 0.0]])).tolist() == [[1.0, 0.0]]  # stable: no overflow
+
+
+def test_lesson_2_quick_through_the_launcher(tmp_path):
+    summary = tmp_path / "summary.json"
+    result = CliRunner().invoke(cli, ["lesson", "2", "--quick", "--data", "sample", "--out", str(tmp_path / "out"),
+                                      "--summary-json", str(summary)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(summary.read_text())
+    assert set(report["models"]) == {"softmax regression", "mlp (relu)", "mlp (sigmoid)", "mlp (tanh)",
+                                     "mlp (linear)", "mlp (relu output)"}
+    assert report["models"]["mlp (relu)"]["params"] == 784 * 128 + 128 + 128 * 10 + 10
+    assert len(report["figures"]) == 5
+    for path in report["figures"]:
+        picture(path)
+    difference = re.search(r"matches model.predict to (\d\.\de[-+]\d+)", result.output.replace("\n", " "))
+    assert float(difference.group(1)) <= 1e-5

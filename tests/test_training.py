@@ -1,0 +1,54 @@
+import numpy as np
+import pytest
+
+from course.data import load_sample
+from course.preprocess import flatten, normalize
+from course.story import Story
+from course.training import cache_files, cache_key, train
+from lessons_under_test import lesson1
+
+
+@pytest.fixture
+def story(tmp_path):
+    return Story(1, "test", load_sample().head(600, 100), tmp_path / "figures", seed=3)
+
+
+def fit(story, epochs=1):
+    x = flatten(normalize(story.digits.x_train))
+    y = (story.digits.y_train == 9).astype(np.int64)
+    return train(story, "logistic", lesson1.logistic_regression, x, y, epochs=epochs, batch_size=64)
+
+
+def same_weights(a, b):
+    return all(np.array_equal(u, v) for u, v in zip(a.get_weights(), b.get_weights()))
+
+
+def test_a_rerun_loads_the_same_model_from_the_cache(story):
+    first = fit(story)
+    again = fit(story)
+    assert not first.cached and again.cached
+    assert same_weights(first.model, again.model)
+    assert again.history == first.history and again.seconds == first.seconds
+
+
+def test_retrain_and_a_changed_recipe_train_afresh(story):
+    fit(story)
+    story.retrain = True
+    assert not fit(story).cached
+    story.retrain = False
+    assert not fit(story, epochs=2).cached  # another epoch count is another model
+
+
+def test_a_corrupt_cache_file_is_retrained_not_loaded(story, capsys):
+    first = fit(story)
+    x = flatten(normalize(story.digits.x_train))
+    key = cache_key(story, "logistic", lesson1.logistic_regression, {}, x, 1, 64, 0.1)
+    model_file, _ = cache_files(story, "logistic", key)
+    assert model_file.exists()
+    model_file.write_bytes(b"half a model")  # as if a run had died mid-save without the atomic rename
+    again = fit(story)
+    assert not again.cached
+    assert "could not be read" in capsys.readouterr().out
+    assert same_weights(first.model, again.model)  # same seed, same result
+    assert fit(story).cached  # and the replaced file loads
+    assert not list(model_file.parent.glob(".*partial*"))  # no temporary files left behind
