@@ -138,6 +138,38 @@ def digit_grid(images, labels, predictions=None, probabilities=None, ax=None, co
     return fig
 
 
+def feature_maps(maps, titles=None, ax=None, columns=8, title=None):
+    """Many small 2-D maps (feature maps, or filters) side by side, each on its own symmetric colour scale.
+
+    Red: a strong positive response (or weight), blue: negative, white: zero.
+    maps: (count, height, width). Each map is scaled by its own largest absolute
+    value, so a weak map is still visible; the numbers are in the arrays.
+    """
+    maps = np.asarray(maps, dtype=np.float32)
+    count, height, width = maps.shape
+    columns = max(1, min(columns, count))
+    rows = -(-count // columns)
+    gap = max(1, height // 6)
+    caption = (height // 3 + 3) if titles is not None else 0
+    canvas = np.full((rows * (height + gap + caption), columns * (width + gap)), np.nan, dtype=np.float32)
+    for i, feature in enumerate(maps):
+        r, c = divmod(i, columns)
+        scale = float(np.abs(feature).max()) or 1.0
+        top, left = r * (height + gap + caption), c * (width + gap)
+        canvas[top:top + height, left:left + width] = feature / scale
+    fig, ax = _axes(ax, (1.0 * columns + 0.4, (1.0 + 0.3 * bool(titles)) * rows + 0.5))
+    ax.imshow(canvas, cmap=VOTES, vmin=-1, vmax=1)
+    for i in range(count if titles is not None else 0):
+        r, c = divmod(i, columns)
+        ax.text(c * (width + gap) + width / 2, r * (height + gap + caption) + height + caption / 2,
+                titles[i], ha="center", va="center", fontsize=6)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title:
+        ax.set_title(title, fontsize=9)
+    return fig
+
+
 def weights_image(weights, ax=None, title="learned weights", labels=("votes against", "votes for")):
     """A weight vector (784,) as a 28x28 map: each pixel's vote. Red pushes the answer up, blue down.
 

@@ -4,8 +4,9 @@
     trained.model, trained.history, trained.seconds, trained.cached
 
 A trained model is saved under ~/.course/models (or $COURSE_HOME/models), keyed by
-everything that decides the result: lesson, model name, data source and size,
-seed, epochs, batch size, the build function's arguments and its source code.
+everything that decides the result: the lesson module that defines it, model name,
+data source and size, seed, epochs, batch size, the build function's arguments and
+its source code. So lesson 3 finds the MLP that lesson 2 trained.
 A rerun, or a later lesson that needs the same model, loads it instead of
 training; changing any of these trains afresh. `--retrain` always trains.
 Files are written under a temporary name and renamed into place, so a run
@@ -40,15 +41,15 @@ class Trained:
 
 def cache_key(story, name, build, build_args, x, epochs, batch_size, validation_split):
     recipe = {
-        "lesson": story.lesson, "model": name, "source": story.digits.source, "examples": len(x),
+        "defined_in": build.__module__, "model": name, "source": story.digits.source, "examples": len(x),
         "seed": story.seed, "epochs": epochs, "batch_size": batch_size, "validation_split": validation_split,
         "build_args": build_args, "code": inspect.getsource(build), "keras": keras.__version__,
     }
     return hashlib.sha256(json.dumps(recipe, sort_keys=True, default=repr).encode()).hexdigest()[:16]
 
 
-def cache_files(story, name, key):
-    stem = f"lesson{story.lesson}-{''.join(c if c.isalnum() else '_' for c in name)}-{key}"
+def cache_files(build, name, key):
+    stem = f"{build.__module__.rsplit('.', 1)[-1]}-{''.join(c if c.isalnum() else '_' for c in name)}-{key}"
     folder = course_home() / "models"
     return folder / f"{stem}.keras", folder / f"{stem}.json"
 
@@ -58,7 +59,7 @@ def train(story, name, build, x, y, *, epochs, batch_size=128, validation_split=
     """build(**build_args) a compiled model and fit it on (x, y), or load the same model from the cache."""
     build_args = build_args or {}
     key = cache_key(story, name, build, build_args, x, epochs, batch_size, validation_split)
-    model_file, record_file = cache_files(story, name, key)
+    model_file, record_file = cache_files(build, name, key)
     if not story.retrain and model_file.exists():
         try:
             model = keras.models.load_model(model_file)

@@ -25,4 +25,7 @@ LESSONS = {
               "How does a network of many neurons go beyond one weighted vote, and are activation "
               "functions (ReLU, sigmoid, tanh) chosen by trial and error?",
               "course.lessons.lesson2"),
+    3: Lesson(3, "How math finds a curve: convolution",
+              "How can math functions find a curve, like the closed top of a 9, wherever it is in the image?",
+              "course.lessons.lesson3"),
 }

@@ -1,12 +1,4 @@
-import json
-import re
-
 import numpy as np
-import pytest
-from click.testing import CliRunner
-
-from conftest import picture
-from course.cli import cli
 from lessons_under_test import lesson2
 
 
@@ -56,19 +48,3 @@ def test_hand_forward_pass_equals_keras():
     _, by_hand = lesson2.mlp_by_hand(x, *model.get_weights())
     np.testing.assert_allclose(by_hand, model.predict(x, verbose=0), atol=1e-6)
     assert lesson2.softmax(np.array([[1000.0, 0.0]])).tolist() == [[1.0, 0.0]]  # stable: no overflow
-
-
-def test_lesson_2_quick_through_the_launcher(tmp_path):
-    summary = tmp_path / "summary.json"
-    result = CliRunner().invoke(cli, ["lesson", "2", "--quick", "--data", "sample", "--out", str(tmp_path / "out"),
-                                      "--summary-json", str(summary)])
-    assert result.exit_code == 0, result.output
-    report = json.loads(summary.read_text())
-    assert set(report["models"]) == {"softmax regression", "mlp (relu)", "mlp (sigmoid)", "mlp (tanh)",
-                                     "mlp (linear)", "mlp (relu output)"}
-    assert report["models"]["mlp (relu)"]["params"] == 784 * 128 + 128 + 128 * 10 + 10
-    assert len(report["figures"]) == 5
-    for path in report["figures"]:
-        picture(path)
-    difference = re.search(r"matches model.predict to (\d\.\de[-+]\d+)", result.output.replace("\n", " "))
-    assert float(difference.group(1)) <= 1e-5

@@ -43,7 +43,7 @@ def test_a_corrupt_cache_file_is_retrained_not_loaded(story, capsys):
     first = fit(story)
     x = flatten(normalize(story.digits.x_train))
     key = cache_key(story, "logistic", lesson1.logistic_regression, {}, x, 1, 64, 0.1)
-    model_file, _ = cache_files(story, "logistic", key)
+    model_file, _ = cache_files(lesson1.logistic_regression, "logistic", key)
     assert model_file.exists()
     model_file.write_bytes(b"half a model")  # as if a run had died mid-save without the atomic rename
     again = fit(story)

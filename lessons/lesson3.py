@@ -1,0 +1,238 @@
+"""Lesson 3 — How math finds a curve: convolution.
+
+The question: how can math functions find a curve, like the closed top of a 9?
+
+1. Hand-made 5x5 kernels (edges in four directions, and an arc) slid over a 9
+   and a 4: first by hand in NumPy, then by a Keras Conv2D layer given the same
+   weights. The two agree, and the arc detector answers to the 9's closed top.
+2. A convolutional network (conv -> pool -> conv -> pool -> dense) learns its
+   own kernels: its accuracy, its first-layer filters, what every layer sees of
+   a 9 and a 4, and its parameter count beside the MLP's.
+3. The scoreboard: the lessons' models beside LeCun et al. (1998).
+"""
+
+import keras
+import numpy as np
+
+from course.lessons import lesson2
+from course.plots import feature_maps, learning_curves
+from course.preprocess import flatten, normalize
+from course.training import STEPS_PER_CALL, train
+
+FOUR, NINE = 4, 9
+EPOCHS = 4
+BATCH_SIZE = 128
+PEAK_LEARNING_RATE = 0.01
+
+
+def kernel(picture):
+    """A kernel drawn as text: + is weight 1, - is weight -1, . is 0."""
+    symbols = {"+": 1.0, "-": -1.0, ".": 0.0}
+    return np.array([[symbols[s] for s in row.split()] for row in picture.strip().splitlines()], dtype=np.float32)
+
+
+KERNELS = {
+    "vertical edge": kernel("""
+        + + . - -
+        + + . - -
+        + + . - -
+        + + . - -
+        + + . - -"""),
+    "horizontal edge": kernel("""
+        + + + + +
+        + + + + +
+        . . . . .
+        - - - - -
+        - - - - -"""),
+    "diagonal \\": kernel("""
+        . + + + +
+        - . + + +
+        - - . + +
+        - - - . +
+        - - - - ."""),
+    "diagonal /": kernel("""
+        + + + + .
+        + + + . -
+        + + . - -
+        + . - - -
+        . - - - -"""),
+    "arc (closed top)": kernel("""
+        . + + + .
+        + + - + +
+        + - - - +
+        . . . . .
+        . . . . ."""),
+}
+ARC = "arc (closed top)"
+
+# LeCun, Bottou, Bengio, Haffner (1998), "Gradient-based learning applied to document recognition", test error %.
+LECUN_1998 = {"linear classifier (1-layer NN)": 12.0, "2-layer NN, 300 hidden units": 4.7, "LeNet-5": 0.95}
+
+
+def conv2d_by_hand(image, kernel):
+    """Slide the kernel over the image; at each place, multiply overlapping numbers and add them up.
+
+    This is "valid" cross-correlation, exactly what Keras Conv2D computes: the kernel
+    is not flipped, and it only visits places where it fits inside the image.
+    """
+    kh, kw = kernel.shape
+    out = np.zeros((image.shape[0] - kh + 1, image.shape[1] - kw + 1), dtype=np.float32)
+    for row in range(out.shape[0]):
+        for col in range(out.shape[1]):
+            out[row, col] = np.sum(image[row:row + kh, col:col + kw] * kernel)
+    return out
+
+
+def conv2d_by_keras(images, kernels):
+    """The same kernels as the weights of a Keras Conv2D layer (no bias, no activation)."""
+    stacked = np.stack(list(kernels), axis=-1)[:, :, None, :]  # (height, width, 1 input channel, filters)
+    layer = keras.layers.Conv2D(stacked.shape[-1], stacked.shape[:2], use_bias=False)
+    layer.build((None, *images.shape[1:], 1))
+    layer.set_weights([stacked])
+    return keras.ops.convert_to_numpy(layer(images[..., None]))  # (n, height, width, filters)
+
+
+def cnn(total_steps):
+    """A small LeNet-like network: 5x5 convolutions find strokes and curves, pooling keeps the strongest."""
+    model = keras.Sequential([
+        keras.Input(shape=(28, 28, 1)),
+        keras.layers.Conv2D(16, 5, activation="relu", name="conv1"),  # 16 kernels, 5x5: 24x24 maps
+        keras.layers.MaxPooling2D(2, name="pool1"),  # keep the largest of every 2x2: 12x12
+        keras.layers.Conv2D(32, 5, activation="relu", name="conv2"),  # 32 kernels over 16 maps: 8x8
+        keras.layers.MaxPooling2D(2, name="pool2"),  # 4x4
+        keras.layers.Flatten(name="flatten"),  # 4x4x32 = 512 numbers: which shapes were found where
+        keras.layers.Dense(64, activation="relu", name="dense"),
+        keras.layers.Dense(10, activation="softmax", name="output"),
+    ], name="cnn")
+    # A short warm-up, then a cosine decay: large steps early, fine ones at the end of the budget.
+    schedule = keras.optimizers.schedules.CosineDecay(0.0, total_steps - total_steps // 20,
+                                                      warmup_target=PEAK_LEARNING_RATE,
+                                                      warmup_steps=total_steps // 20)
+    model.compile(optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"], steps_per_execution=STEPS_PER_CALL)
+    return model
+
+
+def cnn_steps(examples, epochs, validation_split=0.1):
+    return epochs * -(-int(examples * (1 - validation_split)) // BATCH_SIZE)
+
+
+def run(story):
+    digits = story.digits
+    x_train, x_test = normalize(digits.x_train), normalize(digits.x_test)
+    y_train, y_test = digits.y_train, digits.y_test
+    nine, four = x_test[y_test == NINE][0], x_test[y_test == FOUR][0]
+
+    # ---------------------------------------------------------------- step 1
+    story.step(1, "Kernels: a small picture slid over the image")
+    story.say("A kernel is a small table of weights. Put it on the image, multiply the numbers that overlap, "
+              "add them up: that is one number of the feature map. Slide it one pixel and repeat. The sum is "
+              "large where the image looks like the kernel. Our five 5x5 kernels (+ is 1, - is -1, . is 0):")
+    for name, weights in KERNELS.items():
+        story.table(f"  {name}:\n" + "\n".join("    " + " ".join({1: "+", -1: "-", 0: "."}[int(v)] for v in row)
+                                             for row in weights))
+    by_hand = {name: np.stack([conv2d_by_hand(image, k) for image in (nine, four)])
+               for name, k in KERNELS.items()}
+    by_keras = conv2d_by_keras(np.stack([nine, four]), KERNELS.values())
+    difference = max(np.abs(by_hand[name] - by_keras[..., i]).max() for i, name in enumerate(KERNELS))
+    story.say(f"The double loop in NumPy and a Keras Conv2D layer given the same weights produce the same "
+              f"{len(KERNELS)} feature maps of 24x24 for the 9 and the 4: largest difference {difference:.1e}.")
+    maps = [by_hand[name][0] for name in KERNELS] + [by_hand[name][1] for name in KERNELS]
+    story.figure(feature_maps(maps, [f"9: {n}" for n in KERNELS] + [f"4: {n}" for n in KERNELS], columns=5,
+                              title="hand-made kernels on a 9 (top) and a 4 (bottom); red = strong response"),
+                 "hand_kernels_feature_maps")
+    arc = KERNELS[ARC]
+    arc_peak = {name: by_hand[ARC][i][:12].max() for i, name in enumerate(("9", "4"))}
+    story.say(f"The arc detector's strongest response in the top half: {arc_peak['9']:.2f} on this 9, "
+              f"{arc_peak['4']:.2f} on this 4 (its best possible score is {arc[arc > 0].sum():.0f}: "
+              f"ink on every + and none on any -).")
+    top_peaks = {d: np.mean([conv2d_by_hand(image, arc)[:12].max() for image in x_test[y_test == d][:100]])
+                 for d in (NINE, FOUR)}
+    story.say(f"Over {min(100, np.sum(y_test == NINE))} test 9s the average is {top_peaks[NINE]:.2f}; over "
+              f"{min(100, np.sum(y_test == FOUR))} test 4s, {top_peaks[FOUR]:.2f}. "
+              + ("The closed top of a 9 matches the arc; the open top of a 4 matches it less."
+                 if top_peaks[NINE] > top_peaks[FOUR] else "On these digits the arc does not separate them."))
+    story.say("Finding a curve is this: a sum of products, large where the ink has the kernel's shape.")
+
+    # ---------------------------------------------------------------- step 2
+    story.step(2, "A convolutional network learns its own kernels")
+    epochs = story.epochs(EPOCHS)
+    steps = cnn_steps(len(x_train), epochs)
+    trained = train(story, "cnn", cnn, x_train[..., None], y_train, epochs=epochs, batch_size=BATCH_SIZE,
+                    build_args={"total_steps": steps})
+    model = trained.model
+    _, accuracy = model.evaluate(x_test[..., None], y_test, verbose=0)
+    story.record("cnn", model, test_accuracy=accuracy, train_seconds=trained.seconds, cached=trained.cached)
+    mlp_params = lesson2.mlp("relu").count_params()
+    story.say(f"Test accuracy: {accuracy:.2%} after {epochs} epoch{'s' if epochs != 1 else ''} "
+              f"({trained.seconds:.1f} s of training). "
+              f"Parameters: {model.count_params():,}, against {mlp_params:,} for lesson 2's MLP: "
+              f"{mlp_params / model.count_params():.1f} times fewer, because the same small kernels are "
+              f"reused at every place in the image.")
+    story.figure(learning_curves({"cnn": trained.history}, title="CNN training"), "cnn_learning_curves")
+    filters = model.get_layer("conv1").get_weights()[0][:, :, 0, :].transpose(2, 0, 1)
+    story.figure(feature_maps(filters, [f"filter {i}" for i in range(len(filters))],
+                              title="the 16 learned 5x5 kernels of the first layer"), "learned_filters")
+
+    layers = ["conv1", "pool1", "conv2", "pool2"]
+    probe = keras.Model(model.inputs, [model.get_layer(name).output for name in layers])
+    outputs = probe.predict(np.stack([nine, four])[..., None], verbose=0)
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(len(layers), 2, figsize=(14, 10), layout="constrained")
+    for row, (name, output) in enumerate(zip(layers, outputs)):
+        for col, label in enumerate(("9", "4")):
+            maps = output[col].transpose(2, 0, 1)
+            feature_maps(maps, ax=axes[row, col], columns=16, title=f"{name} on the {label}: {maps.shape[0]} maps "
+                         f"of {maps.shape[1]}x{maps.shape[2]}")
+    story.figure(fig, "feature_maps_every_layer")
+    conv2_nine, conv2_four = outputs[2][0].max(axis=(0, 1)), outputs[2][1].max(axis=(0, 1))
+    unit = int(np.argmax(conv2_nine - conv2_four))
+    story.say(f"Each layer's maps are in the figure. In conv2, map {unit} differs most: its peak is "
+              f"{conv2_nine[unit]:.2f} for the 9 and {conv2_four[unit]:.2f} for the 4. "
+              f"The probabilities: p(9 | the 9) = {model.predict(nine[None, ..., None], verbose=0)[0, NINE]:.3f}, "
+              f"p(4 | the 4) = {model.predict(four[None, ..., None], verbose=0)[0, FOUR]:.3f}.")
+
+    # ---------------------------------------------------------------- step 3
+    story.step(3, "The scoreboard")
+    flat_train, flat_test = flatten(x_train), flatten(x_test)
+    errors = {}
+    for name, build, build_args, paper in (
+            ("softmax regression (lesson 2)", lesson2.softmax_regression, {}, "linear classifier (1-layer NN)"),
+            ("mlp (relu) (lesson 2)", lesson2.mlp, {"activation": "relu"}, "2-layer NN, 300 hidden units")):
+        model_name = name.rsplit(" (lesson", 1)[0]  # the name lesson 2 trained it under: the cache finds it
+        earlier = train(story, model_name, build, flat_train, y_train, epochs=story.epochs(lesson2.EPOCHS),
+                        batch_size=lesson2.BATCH_SIZE, build_args=build_args)
+        earlier_accuracy = earlier.model.evaluate(flat_test, y_test, verbose=0)[1]
+        story.record(model_name, earlier.model, test_accuracy=earlier_accuracy, train_seconds=earlier.seconds,
+                     cached=earlier.cached)
+        errors[name] = (1 - earlier_accuracy, paper)
+    errors["cnn (lesson 3)"] = (1 - accuracy, "LeNet-5")
+    where = "the full MNIST test set" if digits.source == "mnist" else \
+        f"the sample's {len(y_test):,} test digits (run with --data mnist for the full test set)"
+    story.say(f"Test error on {where}, beside LeCun et al. (1998):")
+    story.table(f"  {'our model':<30} {'error':>7}   {'LeCun et al. 1998':<32} {'error':>6}\n" + "\n".join(
+        f"  {ours:<30} {error:>7.2%}   {paper:<32} {LECUN_1998[paper]:>5.2f}%" for ours, (error, paper) in errors.items()))
+    better = [ours for ours, (error, paper) in errors.items() if 100 * error < LECUN_1998[paper]]
+    story.say(f"{len(better)} of our {len(errors)} models beat their 1998 counterpart"
+              + (f" ({', '.join(better)})" if better else "") + ".")
+    story.figure(scoreboard_figure(errors), "scoreboard")
+
+
+def scoreboard_figure(errors):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 3.2), layout="constrained")
+    positions = np.arange(len(errors))
+    ours = [100 * error for error, _ in errors.values()]
+    theirs = [LECUN_1998[paper] for _, paper in errors.values()]
+    ax.barh(positions + 0.2, ours, height=0.4, label="ours", color="tab:blue")
+    ax.barh(positions - 0.2, theirs, height=0.4, label="LeCun et al. 1998", color="tab:gray")
+    ax.set_yticks(positions, [f"{name}\nvs {paper}" for name, (_, paper) in errors.items()], fontsize=7)
+    ax.set_xscale("log")
+    ax.set_xlabel("test error, % (log scale)")
+    for y, value in zip(positions + 0.2, ours):
+        ax.text(value, y, f" {value:.2f}%", va="center", fontsize=7)
+    ax.legend(fontsize=7)
+    ax.set_title("test error: lower is better")
+    return fig
