@@ -102,7 +102,7 @@ def check_output_folder(ctx, param, value):
 @click.option("--summary-json", type=click.Path(dir_okay=False),
               help="Also write the summary (data, each model's accuracy, figures) to this JSON file.")
 @click.option("--retrain", is_flag=True,
-              help="Train every model again instead of loading it from the model cache (~/.course/models).")
+              help="Train every model again instead of loading it from the model cache.")
 @click.option("--verbose", is_flag=True, help="Show TensorFlow's own log messages.")
 @click.pass_context
 def lesson(ctx, number, source, data_dir, quick, epochs, seed, out, show, summary_json, retrain, verbose):
@@ -175,3 +175,186 @@ def doctor(data_dir):
         click.echo(f"  {'ok ' if ok else 'NO '} {line}")
         problems += not ok
     click.echo("\nAll good: try `course lesson 1`." if not problems else f"\n{problems} thing(s) to look at above.")
+
+
+# ---------------------------------------------------------------- exercises
+
+
+def find_exercise(exercise_id):
+    from course.exercises import EXERCISES
+
+    if exercise_id not in EXERCISES:
+        raise LearnerError(f"there is no exercise {exercise_id!r}; see `course exercises` "
+                           f"(ids: {', '.join(EXERCISES)})")
+    return EXERCISES[exercise_id]
+
+
+@cli.command("exercises")
+def list_exercises():
+    """Every exercise: id, title, lesson, and your status."""
+    from course import progress
+    from course.exercises import EXERCISES
+
+    states = progress.status(EXERCISES)
+    for exercise in EXERCISES.values():
+        state, when, _ = states[exercise.id]
+        click.echo(f"{exercise.id:<4} lesson {exercise.lesson}  {exercise.title:<42} {state}"
+                   + (f" ({when})" if when else ""))
+    click.echo("\nStart one with `course exercise ID`.")
+
+
+@cli.command("exercise")
+@click.argument("exercise_id")
+@click.option("--dir", "folder", type=click.Path(file_okay=False), default=".", show_default=True,
+              help="Folder to write the starter file into.")
+@click.option("--force", is_flag=True, help="Write it even if the file exists (your file is kept as a numbered backup).")
+def start_exercise(exercise_id, folder, force):
+    """Write the starter file of exercise EXERCISE_ID (e.g. 1.2) into the current folder."""
+    exercise = find_exercise(exercise_id)
+    problem = writable_problem(folder)
+    if problem:
+        raise LearnerError(f"cannot write to {folder}: {problem}")
+    target = Path(folder) / exercise.file
+    if target.exists():
+        if not force:
+            raise LearnerError(f"{target} already exists and holds your work; use --force to start over "
+                               f"(your file is kept as a backup)")
+        number = 1
+        while target.with_name(f"{target.name}.~{number}~").exists():
+            number += 1
+        backup = target.with_name(f"{target.name}.~{number}~")
+        target.rename(backup)
+        click.echo(f"Your previous file is kept as {backup}.")
+    target.write_text(exercise.starter())
+    click.echo(f"Wrote {target}: {exercise.title}. Open it, write `{exercise.signature}`, then run "
+               f"`course check {target}`.")
+
+
+def exercise_of_file(path):
+    """The exercise id named on the file's `# course exercise: ID` line."""
+    with open(path, "rb") as handle:
+        head = handle.read(4096).decode("utf-8", errors="replace")
+    for line in head.splitlines()[:5]:
+        if line.startswith("# course exercise:"):
+            return line.split(":", 1)[1].strip()
+    raise LearnerError(f"{path} has no `# course exercise: ID` line; name the exercise: course check ID {path}")
+
+
+@cli.command("check")
+@click.argument("arguments", nargs=-1, required=True, metavar="[ID] FILE")
+@click.option("--watch", is_flag=True, help="Check again every time the file is saved (Ctrl-C to stop).")
+@click.option("--timeout", type=click.FloatRange(min=0.5), help="Seconds your code may run (default: per exercise).")
+def check_command(arguments, watch, timeout):
+    """Check your solution FILE. Exit status: 0 all checks pass, 1 some fail, 2 usage or file errors."""
+    if len(arguments) > 2:
+        raise click.UsageError("give at most an exercise id and a file")
+    path = Path(arguments[-1])
+    if not path.exists():
+        raise LearnerError(f"{path} does not exist")
+    if not path.is_file():
+        raise LearnerError(f"{path} is not a file")
+    exercise = find_exercise(arguments[0] if len(arguments) == 2 else exercise_of_file(path))
+    if not watch:
+        return 0 if run_check(exercise, path, timeout) else 1
+    click.echo(f"Watching {path}: every save is checked again. Ctrl-C stops.")
+    try:
+        while True:
+            seen = file_state(path)
+            run_check(exercise, path, timeout)
+            while file_state(path) == seen:
+                time.sleep(0.3)
+            time.sleep(0.1)  # let an editor finish writing before we read
+            click.echo("\n" + "-" * 60)
+    except KeyboardInterrupt:
+        click.echo("\nStopped watching.")
+        return 0
+
+
+def file_state(path):
+    """Changes when the file is saved, including editors that write a new file and rename it over the old."""
+    try:
+        stat = path.stat()
+        return stat.st_ino, stat.st_mtime_ns, stat.st_size
+    except FileNotFoundError:
+        return None
+
+
+def run_check(exercise, path, timeout):
+    from course import progress
+    from course.checker import check
+
+    click.echo(f"Checking {path} against exercise {exercise.id}: {exercise.title}")
+    report = check(exercise, path, timeout=timeout)
+    if report.problem:
+        click.echo(f"  ✗ {report.problem}")
+    for result in report.results:
+        click.echo(f"  {'✓' if result.passed else '✗'} {result.name}")
+        if not result.passed:
+            failure = result.failure
+            if result.shown:
+                click.echo(f"      input:    {result.shown}")
+            click.echo(f"      expected: {failure.expected}")
+            click.echo(f"      got:      {failure.got}")
+            if failure.hint:
+                click.echo(f"      hint:     {failure.hint}")
+    if report.output.strip():
+        click.echo("  your code printed:\n" + "\n".join(f"    | {line}" for line in report.output.splitlines()[:40]))
+    first_pass = report.passed and not progress.has_passed(exercise.id)
+    progress.record_attempt(exercise.id, report.passed, report.summary(), progress.file_hash(path))
+    click.echo(f"{report.summary()} ({report.seconds:.1f} s)."
+               + (" Passed!" if report.passed else f" Stuck? `course hint {exercise.id}`."))
+    if first_pass:
+        click.echo(f"`course solution {exercise.id}` now shows the reference solution, with why it is written that way.")
+    return report.passed
+
+
+@cli.command("hint")
+@click.argument("exercise_id")
+def hint_command(exercise_id):
+    """The next hint for an exercise: one more each time you ask."""
+    from course import progress
+
+    exercise = find_exercise(exercise_id)
+    shown = progress.next_hint_number(exercise.id)
+    number = min(shown, len(exercise.hints) - 1)
+    click.echo(f"Hint {number + 1} of {len(exercise.hints)} for {exercise.id} ({exercise.title}):")
+    click.echo(f"  {exercise.hints[number]}")
+    click.echo(f"Re-read lesson {exercise.lesson}, {exercise.step}"
+               + (f" (`course lesson {exercise.lesson}`)." if exercise.lesson in lesson_catalogue() else "."))
+
+
+@cli.command("progress")
+@click.option("--reset", "reset_id", metavar="ID", help="Forget the attempts and hints of exercise ID (asks first).")
+def progress_command(reset_id):
+    """Your exercises and their status."""
+    from course import progress
+    from course.exercises import EXERCISES
+
+    if reset_id:
+        exercise = find_exercise(reset_id)
+        click.confirm(f"Forget every attempt and hint of exercise {exercise.id}?", abort=True)
+        progress.reset(exercise.id)
+        click.echo(f"Exercise {exercise.id} is now not started.")
+        return
+    states = progress.status(EXERCISES)
+    done = sum(state == "passed" for state, _, _ in states.values())
+    for exercise_id, (state, when, attempts) in states.items():
+        if state != "not started":
+            click.echo(f"{exercise_id:<4} {state:<9} {when}  ({attempts} attempt{'s' if attempts != 1 else ''})")
+    click.echo(f"{done} of {len(EXERCISES)} exercises passed. Progress is kept in {progress.database_path()}.")
+
+
+@cli.command("solution")
+@click.argument("exercise_id")
+@click.option("--force", is_flag=True, help="Show it before you have passed (looking first costs the learning).")
+def solution_command(exercise_id, force):
+    """The reference solution and why it is written that way: once you have passed the exercise."""
+    from course import progress
+
+    exercise = find_exercise(exercise_id)
+    if not progress.has_passed(exercise.id):
+        if not force:
+            raise LearnerError(f"pass exercise {exercise.id} first (`course check {exercise.file}`), "
+                               f"or use --force to look now")
+        click.echo("Note: reading the solution before solving it yourself costs most of what the exercise teaches.\n")
+    click.echo(exercise.solution())

@@ -19,8 +19,15 @@ def tfds_data_dir(data_dir=None):
 
 
 def course_home():
-    """The learner's own course folder (trained models, exercise progress): $COURSE_HOME or ~/.course."""
-    return Path(os.environ.get("COURSE_HOME") or "~/.course").expanduser()
+    """The learner's own course folder (exercise progress, trained models).
+
+    $COURSE_HOME, else Click's per-user application folder (~/.config/course on Linux).
+    """
+    if os.environ.get("COURSE_HOME"):
+        return Path(os.environ["COURSE_HOME"]).expanduser()
+    import click
+
+    return Path(click.get_app_dir("course"))
 
 
 def default_output(lesson):

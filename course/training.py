@@ -3,7 +3,7 @@
     trained = train(story, "mlp", mlp, x, y, epochs=5)
     trained.model, trained.history, trained.seconds, trained.cached
 
-A trained model is saved under ~/.course/models (or $COURSE_HOME/models), keyed by
+A trained model is saved under course_home()/models (~/.config/course/models), keyed by
 everything that decides the result: the lesson module that defines it, model name,
 data source and size, seed, epochs, batch size, the build function's arguments and
 its source code. So lesson 3 finds the MLP that lesson 2 trained.

@@ -1,0 +1,306 @@
+"""What each exercise's function must do: the inputs the checker makes, and how it judges the answers.
+
+Every exercise has a `cases_<id>(rng)` function returning `Case`s. Inputs are
+generated here, freshly seeded on every check, so copying the starter file's
+example into the answer cannot pass. Answers are judged by type, shape and dtype
+before values; NaN never equals anything; tolerances are named in the messages.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+FLOAT64_RTOL, FLOAT32_RTOL = 1e-6, 1e-4
+ATOL = 1e-7
+
+
+@dataclass
+class Case:
+    name: str
+    args: tuple
+    judge: object  # judge(returned, args) -> None when right, else (expected, got, hint)
+    kwargs: dict = None
+    shown: str = ""  # the input as the learner should see it in a failure
+
+
+@dataclass
+class Failure:
+    expected: str
+    got: str
+    hint: str = ""
+
+
+def describe(array):
+    array = np.asarray(array)
+    if array.size <= 6:
+        return np.array2string(array, precision=6, separator=", ")
+    return f"array of shape {array.shape}, dtype {array.dtype}"
+
+
+def returned_problem(returned, want="array"):
+    """A Failure when nothing judgeable came back (an exception, a list, a subclass...), else None."""
+    if returned.kind == "error":
+        return Failure(f"a {want}", f"your function raised {returned.error}")
+    if returned.kind == "nothing":
+        return Failure(f"a {want}", "nothing came back (did the function return?)")
+    if returned.kind == "other" or returned.value is None:
+        name = returned.type_name or "something else"
+        hint = "Convert with np.asarray(...) before returning." if "list" in name or "tuple" in name else \
+            "Return a plain NumPy array (np.ndarray), not a subclass or another object."
+        return Failure(f"a {want}", f"an object of type {name}", hint)
+    return None
+
+
+def compare(returned, expected, *, dtype=None, rtol=None, hint=""):
+    """Judge an array (or number) result against the expected one: type, shape, dtype, finiteness, values."""
+    problem = returned_problem(returned, "number" if np.ndim(expected) == 0 else "NumPy array")
+    if problem:
+        return problem
+    got = returned.value
+    expected = np.asarray(expected)
+    if got.shape != expected.shape:
+        return Failure(f"shape {expected.shape}", f"shape {got.shape}", hint)
+    if dtype is not None and got.dtype != dtype:
+        return Failure(f"dtype {np.dtype(dtype).name}", f"dtype {got.dtype.name}", hint)
+    if got.dtype.kind not in "fiub":
+        return Failure("numbers", f"dtype {got.dtype.name}", hint)
+    got = got.astype(np.float64)
+    if not np.all(np.isfinite(got)) and np.all(np.isfinite(expected)):
+        bad = int(np.size(got) - np.count_nonzero(np.isfinite(got)))
+        return Failure("finite numbers", f"{bad} NaN or inf value{'s' if bad > 1 else ''}", hint)
+    rtol = rtol or (FLOAT32_RTOL if expected.dtype == np.float32 or got.dtype == np.float32 else FLOAT64_RTOL)
+    close = np.isclose(got, expected, rtol=rtol, atol=ATOL)  # NaN is never close to anything
+    if not close.all():
+        where = np.unravel_index(np.argmin(close), close.shape) if close.ndim else ()
+        return Failure(f"{describe(expected[where]) if where else describe(expected)} (within {rtol:g} relative)",
+                       f"{describe(got[where]) if where else describe(got)}"
+                       + (f" at index {tuple(int(i) for i in where)}" if where else "")
+                       + f"; largest difference {np.max(np.abs(got - expected)):.3g}", hint)
+    return None
+
+
+def unchanged(returned, original, hint="Work on a copy: the caller's array must stay as it was."):
+    if returned.args_after and returned.args_after[0] is not None and not np.array_equal(returned.args_after[0], original):
+        return Failure("the input array left unchanged", "your function changed the input array", hint)
+    return None
+
+
+def quiet(returned, hint):
+    noisy = [w for w in returned.warnings if "overflow" in w or "invalid value" in w or "divide" in w]
+    if noisy:
+        return Failure("no overflow or invalid-value warning", noisy[0], hint)
+    return None
+
+
+def first_failure(*checks):
+    for check in checks:
+        if check is not None:
+            return check
+    return None
+
+
+# ---------------------------------------------------------------- references
+
+def reference_sigmoid(z):
+    z = np.asarray(z, dtype=np.float64)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def reference_softmax(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+ACTIVATIONS = {"relu": lambda z: np.maximum(z, 0), "sigmoid": reference_sigmoid, "tanh": np.tanh,
+               "softmax": reference_softmax, "linear": lambda z: z}
+
+
+def reference_conv2d(image, kernel):
+    windows = np.lib.stride_tricks.sliding_window_view(image, kernel.shape)
+    return np.einsum("rcij,ij->rc", windows, kernel)
+
+
+def reference_max_pool(x, size):
+    h, w = x.shape[0] // size, x.shape[1] // size
+    return x[:h * size, :w * size].reshape(h, size, w, size).max(axis=(1, 3))
+
+
+# ---------------------------------------------------------------- the exercises
+
+def cases_1_1(rng):
+    images = rng.integers(0, 256, size=(3, 28, 28), dtype=np.uint8)
+    corners = np.array([[0, 255], [128, 1]], dtype=np.uint8)
+
+    def judge(expected_from):
+        def judge_case(returned, args):
+            return first_failure(
+                compare(returned, expected_from(args[0]), dtype=np.float32,
+                        hint="Return float32: np.asarray(images, dtype=np.float32) / 255."),
+                unchanged(returned, args[0]))
+        return judge_case
+
+    expected = lambda images: images.astype(np.float32) / np.float32(255)  # noqa: E731
+    return [Case("a batch of 3 random 28x28 images", (images,), judge(expected), shown="uint8 (3, 28, 28)"),
+            Case("0 and 255 map to 0.0 and 1.0", (corners,), judge(expected), shown=describe(corners)),
+            Case("any shape: one flat row", (images[0].ravel(),), judge(expected), shown="uint8 (784,)")]
+
+
+def cases_1_2(rng):
+    z = rng.normal(0, 5, size=(4, 7))
+    extreme = np.array([-1000.0, -750.0, -40.0, 0.0, 40.0, 750.0, 1000.0])
+    stability = "np.exp(-z) overflows for large negative z: use exp(-|z|), which never overflows."
+
+    def judge(returned, args):
+        return first_failure(compare(returned, reference_sigmoid(args[0])), quiet(returned, stability))
+
+    def judge_extreme(returned, args):
+        return first_failure(quiet(returned, stability),
+                             compare(returned, reference_sigmoid(args[0]), hint=stability))
+
+    return [Case("random scores, shape (4, 7)", (z,), judge, shown="float64 (4, 7)"),
+            Case("a single number", (float(rng.normal(0, 3)),), judge),
+            Case("|z| up to 1000, without overflow", (extreme,), judge_extreme, shown=describe(extreme))]
+
+
+def cases_1_3(rng):
+    n = int(rng.integers(5, 12))
+    X, w, b = rng.random((n, 784)), rng.normal(0, 0.05, 784), float(rng.normal())
+    shape_hint = "Return one probability per row, shape (n,): X @ w with w of shape (784,), not (784, 1)."
+
+    def judge(returned, args):
+        return compare(returned, reference_sigmoid(args[0] @ args[1] + args[2]), hint=shape_hint)
+
+    far = np.vstack([X[:2] * 0, X[:2]])
+    return [Case(f"{n} random images", (X, w, b), judge, shown=f"X ({n}, 784), w (784,), b {b:.3f}"),
+            Case("large weights (scores in the hundreds)", (far, w * 400, b), judge,
+                 shown="X (4, 784), w (784,) * 400")]
+
+
+def cases_2_1(rng):
+    z = rng.normal(size=(5, 6)).astype(np.float32)
+
+    def judge(returned, args):
+        return first_failure(compare(returned, np.maximum(args[0], 0), dtype=args[0].dtype,
+                                     hint="np.maximum(z, 0) keeps the shape; np.max gives one number."),
+                             unchanged(returned, args[0]))
+
+    return [Case("float32 (5, 6)", (z,), judge, shown=describe(z)),
+            Case("float64 vector", (rng.normal(size=9),), judge),
+            Case("all negative", (-np.abs(rng.normal(size=(2, 3))) - 0.1,), judge)]
+
+
+def cases_2_2(rng):
+    z = rng.normal(0, 3, size=(6, 10))
+    large = np.array([[1000.0, 999.0, 0.0], [-1000.0, -1000.0, -999.0]])
+    shift = "np.exp(1000) is inf and inf/inf is NaN: subtract each row's maximum before np.exp."
+
+    def judge(returned, args):
+        return compare(returned, reference_softmax(args[0]), hint="Normalise each row: sum along axis=1.")
+
+    def judge_large(returned, args):
+        return compare(returned, reference_softmax(args[0]), hint=shift)
+
+    return [Case("random scores, 6 rows of 10", (z,), judge, shown="float64 (6, 10)"),
+            Case("scores of +-1000", (large,), judge_large, shown=describe(large)),
+            Case("one row", (z[:1] * 4,), judge)]
+
+
+def cases_2_3(rng):
+    n, inputs, units = 4, 7, 5  # not square, so a transposed W cannot go unnoticed
+    x, W, b = rng.normal(size=(n, inputs)), rng.normal(size=(inputs, units)), rng.normal(size=units)
+    transposed = "Keras stores W as (inputs, units): compute x @ W + b (not W @ x or x @ W.T)."
+
+    def judge_for(activation):
+        def judge(returned, args):
+            if returned.kind == "error" and ("shape" in returned.error or "align" in returned.error
+                                             or "mismatch" in returned.error):
+                return Failure(f"shape ({n}, {units})", f"your function raised {returned.error}", transposed)
+            hint = transposed if returned.value is not None and returned.value.shape == (units, n) else ""
+            return compare(returned, ACTIVATIONS[activation](args[0] @ args[1] + args[2]), hint=hint)
+        return judge
+
+    return [Case(f"activation={a!r}", (x, W, b, a), judge_for(a), shown=f"x ({n}, {inputs}), W ({inputs}, {units})")
+            for a in ACTIVATIONS]
+
+
+def cases_3_1(rng):
+    image, kernel = rng.random((9, 11)), rng.normal(size=(3, 2))  # asymmetric: a flipped kernel shows
+    flipped = "Keras does not flip the kernel (that is convolution in the mathematical sense): use it as it is."
+
+    def judge(returned, args):
+        failure = compare(returned, reference_conv2d(args[0], args[1]))
+        if failure and returned.value is not None and returned.value.shape == reference_conv2d(*args).shape and \
+                np.allclose(returned.value, reference_conv2d(args[0], args[1][::-1, ::-1])):
+            failure.hint = flipped
+        return failure
+
+    edge = np.zeros((6, 6))
+    edge[:, 3:] = 1
+    return [Case("random 9x11 image, 3x2 kernel", (image, kernel), judge, shown="image (9, 11), kernel (3, 2)"),
+            Case("an edge and a vertical-edge kernel", (edge, np.array([[1.0, -1.0]] * 3)), judge,
+                 shown="image (6, 6), kernel (3, 2)"),
+            Case("kernel as large as the image", (image[:3, :2], kernel), judge)]
+
+
+def cases_3_2(rng):
+    x = rng.normal(size=(7, 9))
+
+    def judge(returned, args):
+        size = args[1] if len(args) > 1 else 2
+        return compare(returned, reference_max_pool(args[0], size),
+                       hint="Drop the rows and columns that do not fill a whole window: shape (h // size, w // size).")
+
+    return [Case("8x8, size 2", (x[:6, :8],), judge, shown="(6, 8)"),
+            Case("7x9 with leftovers, size 2", (x,), judge, shown="(7, 9)"),
+            Case("7x9, size 3", (x, 3), judge, shown="(7, 9), size=3")]
+
+
+def synthetic_digit(rng, height, width, dark_on_light=True):
+    """A 7-like stroke, off-centre on a canvas: what a photo of a digit might look like."""
+    ink = np.zeros((height, width))
+    top, left = int(rng.integers(2, height // 3)), int(rng.integers(2, width // 3))
+    size = min(height - top - 2, width - left - 2)
+    ink[top:top + max(2, size // 8), left:left + size // 2] = 1
+    for row in range(size):
+        col = left + size // 2 - row // 3
+        ink[top + row, max(col - size // 16, 0):col + size // 16 + 1] = 1
+    return ((1 - ink) * 255).astype(np.uint8) if dark_on_light else (ink * 255).astype(np.uint8)
+
+
+def cases_4_1(rng):
+    def judge(returned, args):
+        problem = returned_problem(returned)
+        if problem:
+            return problem
+        got = returned.value
+        if got.shape != (28, 28):
+            return Failure("shape (28, 28)", f"shape {got.shape}")
+        if got.dtype != np.float32:
+            return Failure("dtype float32", f"dtype {got.dtype.name}")
+        if not np.all(np.isfinite(got)) or got.min() < 0 or got.max() > 1:
+            return Failure("values in 0-1", f"values from {np.nanmin(got):.3g} to {np.nanmax(got):.3g}")
+        if got[0].mean() > 0.5 or got.mean() > 0.5:
+            return Failure("ink high on a 0 background", "a light background: flip so that ink is 1",
+                           "ink = 1 - image (after scaling to 0-1)")
+        ink = got > 0.05
+        rows, cols = np.flatnonzero(ink.any(1)), np.flatnonzero(ink.any(0))
+        if not len(rows):
+            return Failure("a digit", "a blank image")
+        side = max(rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1)
+        if not 18 <= side <= 21:
+            return Failure("the ink fitted to a 20x20 box", f"ink spanning {side} pixels",
+                           "Scale so the longer side of the ink's bounding box is 20 pixels.")
+        r, c = np.indices(got.shape)
+        centre = ((r * got).sum() / got.sum(), (c * got).sum() / got.sum())
+        if abs(centre[0] - 14) > 1 or abs(centre[1] - 14) > 1:
+            return Failure("centre of mass at (14, 14), within 1 pixel", f"({centre[0]:.1f}, {centre[1]:.1f})",
+                           "Shift the 20x20 patch so its centre of mass lands on row 14, column 14.")
+        return None
+
+    return [Case(f"a {h}x{w} photo-like digit, off-centre", (synthetic_digit(rng, h, w),), judge, shown=f"uint8 ({h}, {w})")
+            for h, w in ((120, 90), (40, 200), (300, 300))]
+
+
+CASES = {"1.1": cases_1_1, "1.2": cases_1_2, "1.3": cases_1_3, "2.1": cases_2_1, "2.2": cases_2_2,
+         "2.3": cases_2_3, "3.1": cases_3_1, "3.2": cases_3_2, "4.1": cases_4_1}
