@@ -70,10 +70,13 @@ def check(exercise, learner_file, *, timeout=None, memory_mb=None, seed=None):
 # ---------------------------------------------------------------- Keras model exercises
 
 MODEL_CALLS = {"1.4": [{}], "2.4": [{}, {"hidden_units": 32, "activation": "tanh"}], "3.3": [{}]}
-TRAINING = {  # what the checker trains each model on, and the accuracy it needs
+# What the checker trains each model on, and the accuracy it needs on the sample's test digits.
+# The reference MLP reaches about 93% there (4,000 training digits are few for 100,000 weights),
+# so 2.4 asks for 90%: enough to tell a working MLP from a broken one.
+TRAINING = {
     "1.4": {"input": (784,), "outputs": 1, "epochs": 10, "needs": 0.95},
-    "2.4": {"input": (784,), "outputs": 10, "epochs": 10, "needs": 0.95},
-    "3.3": {"input": (28, 28, 1), "outputs": 10, "epochs": 6, "needs": 0.97},
+    "2.4": {"input": (784,), "outputs": 10, "epochs": 10, "needs": 0.90},
+    "3.3": {"input": (28, 28, 1), "outputs": 10, "epochs": 10, "needs": 0.97},
 }
 
 
@@ -122,7 +125,7 @@ def structure_result(exercise_id, model, spec):
     if activation != wanted:
         return Result(name, False, failure=checks.Failure(f"a {wanted} output", f"a {activation} output",
                                                           OUTPUT_HINTS.get((wanted, activation), OUTPUT_HINTS[wanted])))
-    if model.optimizer is None or getattr(model, "loss", None) is None:
+    if getattr(model, "optimizer", None) is None or getattr(model, "loss", None) is None:
         return Result(name, False, failure=checks.Failure("a compiled model", "a model that was never compiled",
                                                           "Call model.compile(optimizer=..., loss=..., metrics=[\"accuracy\"])."))
     return Result(name, True)

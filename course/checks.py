@@ -135,9 +135,9 @@ def cases_1_1(rng):
     def judge(expected_from):
         def judge_case(returned, args):
             return first_failure(
+                unchanged(returned, args[0]),
                 compare(returned, expected_from(args[0]), dtype=np.float32,
-                        hint="Return float32: np.asarray(images, dtype=np.float32) / 255."),
-                unchanged(returned, args[0]))
+                        hint="Return float32: np.asarray(images, dtype=np.float32) / 255."))
         return judge_case
 
     expected = lambda images: images.astype(np.float32) / np.float32(255)  # noqa: E731
@@ -174,16 +174,17 @@ def cases_1_3(rng):
     far = np.vstack([X[:2] * 0, X[:2]])
     return [Case(f"{n} random images", (X, w, b), judge, shown=f"X ({n}, 784), w (784,), b {b:.3f}"),
             Case("large weights (scores in the hundreds)", (far, w * 400, b), judge,
-                 shown="X (4, 784), w (784,) * 400")]
+                 shown="X (4, 784), w (784,) * 400"),
+            Case("a single image", (X[:1], w, 0.0), judge, shown="X (1, 784), w (784,), b 0.0")]
 
 
 def cases_2_1(rng):
     z = rng.normal(size=(5, 6)).astype(np.float32)
 
     def judge(returned, args):
-        return first_failure(compare(returned, np.maximum(args[0], 0), dtype=args[0].dtype,
-                                     hint="np.maximum(z, 0) keeps the shape; np.max gives one number."),
-                             unchanged(returned, args[0]))
+        return first_failure(unchanged(returned, args[0]),
+                             compare(returned, np.maximum(args[0], 0), dtype=args[0].dtype,
+                                     hint="np.maximum(z, 0) keeps the shape; np.max gives one number."))
 
     return [Case("float32 (5, 6)", (z,), judge, shown=describe(z)),
             Case("float64 vector", (rng.normal(size=9),), judge),

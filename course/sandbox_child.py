@@ -22,6 +22,10 @@ def main(job_dir):
     out = job_dir / "out"
     report = {"calls": []}
     learner_file = Path(job["file"])
+    if job["kind"] == "model":
+        from course.quiet import quiet_tensorflow
+
+        quiet_tensorflow()  # TensorFlow's start-up log is not the learner's output
     try:
         module = load(learner_file)
     except BaseException as error:  # noqa: any failure at import, KeyboardInterrupt and SystemExit included
@@ -33,6 +37,10 @@ def main(job_dir):
         return finish(out, report)
     import numpy as np
 
+    if job["kind"] == "model":
+        import keras
+
+        keras.utils.set_random_seed(0)  # the same starting weights every check: a verdict does not flicker
     for i, call in enumerate(job["calls"]):
         args = [np.load(job_dir / a["array"], allow_pickle=False) if "array" in a else a["value"] for a in call["args"]]
         meta = {"array_args": len(args)}

@@ -1,0 +1,147 @@
+"""The checker: reference solutions pass, realistic wrong ones fail with the right message."""
+
+import textwrap
+
+import pytest
+
+from course.checker import check
+from course.exercises import EXERCISES
+
+
+def write(tmp_path, code, name="solution.py"):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(code))
+    return path
+
+
+def verdict(report):
+    """Everything the learner would read: the problem, or each failure's expected/got/hint."""
+    if report.problem:
+        return report.problem
+    return " | ".join(f"{r.name}: expected {r.failure.expected}; got {r.failure.got}; hint {r.failure.hint}"
+                      for r in report.results if not r.passed)
+
+
+@pytest.mark.parametrize("exercise_id", [e for e in EXERCISES if not EXERCISES[e].needs_tensorflow])
+def test_reference_solutions_pass(exercise_id, tmp_path):
+    exercise = EXERCISES[exercise_id]
+    report = check(exercise, write(tmp_path, exercise.solution()))
+    assert report.passed, verdict(report)
+    assert len(report.results) >= 3
+
+
+@pytest.mark.parametrize("exercise_id", [e for e in EXERCISES if EXERCISES[e].needs_tensorflow])
+def test_reference_models_pass(exercise_id, tmp_path):
+    exercise = EXERCISES[exercise_id]
+    report = check(exercise, write(tmp_path, exercise.solution()))
+    assert report.passed, verdict(report)
+
+
+WRONG = {
+    "1.1": [
+        ("def normalize(images):\n    return images / 255", "dtype float32"),
+        ("import numpy as np\ndef normalize(images):\n    images = images.astype(np.float32)\n    images /= 256\n    return images",
+         "within 0.0001 relative"),
+        ("import numpy as np\ndef normalize(images):\n    np.divide(images, 255, out=images, casting='unsafe')\n"
+         "    return images.astype(np.float32)", "changed the input array"),
+    ],
+    "1.2": [
+        ("import numpy as np\ndef sigmoid(z):\n    return 1 / (1 + np.exp(-z))", "overflow"),
+        ("import numpy as np\ndef sigmoid(z):\n    return np.exp(z) / (1 + np.exp(z))", "overflow"),
+        ("import numpy as np\ndef sigmoid(z):\n    return np.tanh(z)", "within 1e-06 relative"),
+        ("def sigmoid(z):\n    return [1.0]", "list"),
+    ],
+    "1.3": [
+        ("import numpy as np\ndef predict_proba(X, w, b):\n    return 1 / (1 + np.exp(-(X @ w.reshape(-1, 1) + b)))",
+         "shape (n,)"),
+        ("import numpy as np\ndef predict_proba(X, w, b):\n    return X @ w + b", "within"),
+        ("import numpy as np\ndef predict_proba(X, w, b):\n    return 1 / (1 + np.exp(-(X @ w)))", "within"),
+    ],
+    "2.1": [
+        ("import numpy as np\ndef relu(z):\n    z[z < 0] = 0\n    return z", "changed the input array"),
+        ("import numpy as np\ndef relu(z):\n    return np.max(z, 0)", "shape"),
+        ("import numpy as np\ndef relu(z):\n    return np.abs(z)", "within"),
+    ],
+    "2.2": [
+        ("import numpy as np\ndef softmax(z):\n    e = np.exp(z)\n    return e / e.sum(axis=1, keepdims=True)",
+         "subtract each row's maximum"),
+        ("import numpy as np\ndef softmax(z):\n    e = np.exp(z - z.max())\n    return e / e.sum()", "axis=1"),
+        ("import numpy as np\ndef softmax(z):\n    e = np.exp(z - z.max(axis=1, keepdims=True))\n    return e / e.sum(axis=0)",
+         "within"),
+    ],
+    "2.3": [
+        ("import numpy as np\ndef dense_forward(x, W, b, activation):\n    return np.maximum(x @ W.T + b, 0)",
+         "Keras stores W as (inputs, units)"),
+        ("import numpy as np\ndef dense_forward(x, W, b, activation):\n    return np.maximum(x @ W + b, 0)", "within"),
+        ("import numpy as np\ndef dense_forward(x, W, b, activation):\n    z = x @ W + b\n"
+         "    return {'relu': np.maximum(z, 0), 'sigmoid': 1 / (1 + np.exp(-z)), 'tanh': np.tanh(z),\n"
+         "            'linear': z}.get(activation, np.exp(z) / np.exp(z).sum())", "softmax"),
+    ],
+    "3.1": [
+        ("import numpy as np\ndef conv2d(image, kernel):\n    kernel = kernel[::-1, ::-1]\n    kh, kw = kernel.shape\n"
+         "    return np.array([[np.sum(image[r:r+kh, c:c+kw] * kernel) for c in range(image.shape[1]-kw+1)]\n"
+         "                     for r in range(image.shape[0]-kh+1)])", "flip the kernel"),
+        ("import numpy as np\ndef conv2d(image, kernel):\n    kh, kw = kernel.shape\n"
+         "    return np.array([[np.sum(image[r:r+kh, c:c+kw] * kernel) for c in range(image.shape[1]-kw)]\n"
+         "                     for r in range(image.shape[0]-kh)])", "shape"),
+        ("import numpy as np\ndef conv2d(image, kernel):\n    kh, kw = kernel.shape\n"
+         "    return np.array([[np.sum(image[r:r+kh, c:c+kw]) for c in range(image.shape[1]-kw+1)]\n"
+         "                     for r in range(image.shape[0]-kh+1)])", "within"),
+    ],
+    "3.2": [
+        ("import numpy as np\ndef max_pool(x, size=2):\n    h, w = -(-x.shape[0] // size), -(-x.shape[1] // size)\n"
+         "    return np.array([[x[r*size:r*size+size, c*size:c*size+size].max() for c in range(w)] for r in range(h)])",
+         "Drop the rows and columns"),
+        ("import numpy as np\ndef max_pool(x, size=2):\n    h, w = x.shape[0] // size, x.shape[1] // size\n"
+         "    return x[:h*size, :w*size].reshape(h, size, w, size).mean(axis=(1, 3))", "within"),
+        ("import numpy as np\ndef max_pool(x, size=2):\n    return x[::size, ::size]", "shape"),
+    ],
+    "4.1": [
+        ("import numpy as np\nfrom PIL import Image\ndef mnistify(image):\n"
+         "    return np.asarray(Image.fromarray(image).resize((28, 28)), dtype=np.float32) / 255", "ink high"),
+        ("import numpy as np\nfrom PIL import Image\ndef mnistify(image):\n"
+         "    return 1 - np.asarray(Image.fromarray(image).resize((28, 28)), dtype=np.float32) / 255", "20x20"),
+        ("import numpy as np\ndef mnistify(image):\n    return np.zeros((28, 28))", "float32"),
+    ],
+    "1.4": [
+        ("import keras\ndef build_logistic_model():\n    m = keras.Sequential([keras.Input(shape=(784,)), "
+         "keras.layers.Dense(1, activation='relu')])\n    m.compile(optimizer='adam', loss='binary_crossentropy')\n    return m",
+         "Never ReLU at the output"),
+        ("import keras\ndef build_logistic_model():\n    m = keras.Sequential([keras.Input(shape=(784,)), "
+         "keras.layers.Dense(1, activation='softmax')])\n    m.compile(optimizer='adam', loss='binary_crossentropy')\n    return m",
+         "Softmax of a single unit is always exactly 1"),
+        ("import keras\ndef build_logistic_model():\n    return keras.Sequential([keras.Input(shape=(784,)), "
+         "keras.layers.Dense(1, activation='sigmoid')])", "never compiled"),
+    ],
+    "2.4": [
+        ("import keras\ndef build_mlp(hidden_units=128, activation='relu'):\n    m = keras.Sequential([keras.Input(shape=(784,)), "
+         "keras.layers.Dense(128, activation='relu'), keras.layers.Dense(10, activation='softmax')])\n"
+         "    m.compile(optimizer='adam', loss='sparse_categorical_crossentropy')\n    return m", "Pass the arguments on"),
+        ("import keras\ndef build_mlp(hidden_units=128, activation='relu'):\n    m = keras.Sequential([keras.Input(shape=(784,)), "
+         "keras.layers.Dense(hidden_units, activation=activation), keras.layers.Dense(10, activation='relu')])\n"
+         "    m.compile(optimizer='adam', loss='sparse_categorical_crossentropy')\n    return m", "Never ReLU at the output"),
+        ("import keras\ndef build_mlp(hidden_units=128, activation='relu'):\n    m = keras.Sequential([keras.Input(shape=(784,)), "
+         "keras.layers.Dense(hidden_units, activation=activation), keras.layers.Dense(1, activation='sigmoid')])\n"
+         "    m.compile(optimizer='adam', loss='binary_crossentropy')\n    return m", "output shape (None, 10)"),
+    ],
+    "3.3": [
+        ("import keras\ndef build_cnn():\n    m = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10, activation='softmax')])\n"
+         "    m.compile(optimizer='adam', loss='sparse_categorical_crossentropy')\n    return m", "input shape (None, 28, 28, 1)"),
+        ("def build_cnn():\n    return 'a CNN'", "a keras.Model"),
+        ("import keras\ndef build_cnn():\n    m = keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Conv2D(4, 3),"
+         " keras.layers.Flatten(), keras.layers.Dense(10, activation='relu')])\n"
+         "    m.compile(optimizer='adam', loss='sparse_categorical_crossentropy')\n    return m", "Never ReLU at the output"),
+    ],
+}
+
+
+@pytest.mark.parametrize("exercise_id, code, says", [(e, c, s) for e, wrongs in WRONG.items() for c, s in wrongs])
+def test_realistic_wrong_solutions_fail_with_the_right_message(exercise_id, code, says, tmp_path):
+    report = check(EXERCISES[exercise_id], write(tmp_path, code))
+    assert not report.passed
+    assert says in verdict(report), verdict(report)
+
+
+def test_every_exercise_has_three_wrong_solutions_under_test():
+    assert set(WRONG) == set(EXERCISES)
+    assert all(len(wrongs) >= 3 for wrongs in WRONG.values())
