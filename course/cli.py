@@ -244,7 +244,9 @@ def exercise_of_file(path):
 @click.argument("arguments", nargs=-1, required=True, metavar="[ID] FILE")
 @click.option("--watch", is_flag=True, help="Check again every time the file is saved (Ctrl-C to stop).")
 @click.option("--timeout", type=click.FloatRange(min=0.5), help="Seconds your code may run (default: per exercise).")
-def check_command(arguments, watch, timeout):
+@click.option("--memory-mb", type=click.IntRange(min=64),
+              help="Memory your code may use, in MB (default: 1024, or 4096 for Keras exercises).")
+def check_command(arguments, watch, timeout, memory_mb):
     """Check your solution FILE. Exit status: 0 all checks pass, 1 some fail, 2 usage or file errors."""
     if len(arguments) > 2:
         raise click.UsageError("give at most an exercise id and a file")
@@ -255,12 +257,12 @@ def check_command(arguments, watch, timeout):
         raise LearnerError(f"{path} is not a file")
     exercise = find_exercise(arguments[0] if len(arguments) == 2 else exercise_of_file(path))
     if not watch:
-        return 0 if run_check(exercise, path, timeout) else 1
+        return 0 if run_check(exercise, path, timeout, memory_mb) else 1
     click.echo(f"Watching {path}: every save is checked again. Ctrl-C stops.")
     try:
         while True:
             seen = file_state(path)
-            run_check(exercise, path, timeout)
+            run_check(exercise, path, timeout, memory_mb)
             while file_state(path) == seen:
                 time.sleep(0.3)
             time.sleep(0.1)  # let an editor finish writing before we read
@@ -279,12 +281,12 @@ def file_state(path):
         return None
 
 
-def run_check(exercise, path, timeout):
+def run_check(exercise, path, timeout, memory_mb):
     from course import progress
     from course.checker import check
 
     click.echo(f"Checking {path} against exercise {exercise.id}: {exercise.title}")
-    report = check(exercise, path, timeout=timeout)
+    report = check(exercise, path, timeout=timeout, memory_mb=memory_mb)
     if report.problem:
         click.echo(f"  ✗ {report.problem}")
     for result in report.results:
