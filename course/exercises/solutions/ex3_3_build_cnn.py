@@ -1,7 +1,9 @@
 """Reference solution for exercise 3.3.
 
 Why it is written this way: two 5x5 convolutions with pooling find strokes and
-their combinations; the softmax layer votes on what they found.
+their combinations; a small dense layer combines what they found, and the
+softmax layer votes. Adam at 0.002 learns this in a few epochs even from the
+sample's 4,000 digits.
 """
 
 import keras
@@ -15,8 +17,9 @@ def build_cnn():
         keras.layers.Conv2D(32, 5, activation="relu"),
         keras.layers.MaxPooling2D(2),
         keras.layers.Flatten(),
+        keras.layers.Dense(64, activation="relu"),
         keras.layers.Dense(10, activation="softmax"),
     ])
-    model.compile(optimizer=keras.optimizers.Adam(0.003), loss="sparse_categorical_crossentropy",
+    model.compile(optimizer=keras.optimizers.Adam(0.002), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
     return model
