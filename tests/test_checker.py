@@ -48,7 +48,7 @@ WRONG = {
     "1.2": [
         ("import numpy as np\ndef sigmoid(z):\n    return 1 / (1 + np.exp(-z))", "overflow"),
         ("import numpy as np\ndef sigmoid(z):\n    return np.exp(z) / (1 + np.exp(z))", "overflow"),
-        ("import numpy as np\ndef sigmoid(z):\n    return np.tanh(z)", "within 1e-06 relative"),
+        ("import numpy as np\ndef sigmoid(z):\n    return np.tanh(z)", "within 1e-07 relative"),
         ("def sigmoid(z):\n    return [1.0]", "list"),
     ],
     "1.3": [

@@ -19,7 +19,7 @@ class Exercise:
     task: str  # the task in plain words
     hints: tuple
     needs_tensorflow: bool = False
-    timeout: float = 10.0  # seconds for the learner's code, import included
+    timeout: float = 5.0  # seconds for the learner's code, import included
 
     @property
     def function(self):
