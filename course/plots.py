@@ -21,6 +21,13 @@ VOTES = "RdBu_r"  # red pushes towards one answer, blue towards the other, white
 WRONG = "tab:red"
 
 
+def panels(rows, columns, panel_size=(3.0, 2.8)):
+    """A new figure of rows x columns panels (a 2-D array of Axes) for composing the plots below."""
+    fig, axes = plt.subplots(rows, columns, figsize=(panel_size[0] * columns, panel_size[1] * rows),
+                             layout="constrained", squeeze=False)
+    return fig, axes
+
+
 def _axes(ax, figsize):
     if ax is not None:
         return ax.figure, ax
@@ -180,7 +187,7 @@ def weights_image(weights, ax=None, title="learned weights", labels=("votes agai
     limit = float(np.abs(weights).max()) or 1.0
     shown = ax.imshow(weights, cmap=VOTES, vmin=-limit, vmax=limit)
     bar = fig.colorbar(shown, ax=ax, shrink=0.85)
-    bar.set_label(f"{labels[0]}  ←  weight  →  {labels[1]}")
+    bar.set_label(f"{labels[0]}  ←  weight  →  {labels[1]}", fontsize=7)
     ax.set_title(title)
     ax.set_xticks([])
     ax.set_yticks([])

@@ -15,6 +15,11 @@ import textwrap
 from pathlib import Path
 
 
+def points(difference):
+    """An accuracy difference in words: "1.5 points above" / "0.3 points below"."""
+    return f"{abs(difference) * 100:.1f} points {'above' if difference >= 0 else 'below'}"
+
+
 class Story:
     def __init__(self, lesson, title, digits, out_dir, *, seed, quick=False, epochs=None, show=False,
                  retrain=False):

@@ -17,8 +17,10 @@ the "features" are the 784 pixels, and the question is "is this a 9?".
 import keras
 import numpy as np
 
-from course.plots import digit_grid, intensity_table, intensity_text, learning_curves, show_digit, weights_image
+from course.plots import (digit_grid, intensity_table, intensity_text, learning_curves, panels, show_digit,
+                          weights_image)
 from course.preprocess import binarize, flatten, normalize, pick_classes
+from course.story import points
 from course.training import STEPS_PER_CALL, train
 
 FOUR, NINE = 4, 9
@@ -58,9 +60,9 @@ def run(story):
     story.table(intensity_text(nine))
     story.say("\nThe 4:")
     story.table(intensity_text(four))
-    fig, axes = _row_of_axes(2)
-    show_digit(nine, ax=axes[0], title="a 9")
-    show_digit(four, ax=axes[1], title="a 4")
+    fig, axes = panels(1, 2, (3.3, 3))
+    show_digit(nine, ax=axes[0, 0], title="a 9")
+    show_digit(four, ax=axes[0, 1], title="a 4")
     story.figure(fig, "a_nine_and_a_four")
     story.figure(intensity_table(nine, title="the 9 as a table of intensities"), "intensity_table_nine")
 
@@ -77,10 +79,10 @@ def run(story):
               f"Every model after this must beat that number.")
     story.say("Closer to the average 9 works out to a weighted sum: x . (avg9 - avg4) > a constant. "
               "So even this baseline is a vote of pixels, with the difference of the averages as weights.")
-    fig, axes = _row_of_axes(3)
-    show_digit(average_four, ax=axes[0], title="average 4")
-    show_digit(average_nine, ax=axes[1], title="average 9")
-    weights_image((average_nine - average_four).ravel(), ax=axes[2], title="avg 9 - avg 4",
+    fig, axes = panels(1, 3, (3.3, 3))
+    show_digit(average_four, ax=axes[0, 0], title="average 4")
+    show_digit(average_nine, ax=axes[0, 1], title="average 9")
+    weights_image((average_nine - average_four).ravel(), ax=axes[0, 2], title="avg 9 - avg 4",
                   labels=("4", "9"))
     story.figure(fig, "average_digits")
     story.record("nearest average", test_accuracy=baseline_accuracy, train_seconds=0, params=2 * 784)
@@ -96,10 +98,10 @@ def run(story):
     story.say(f"Black and white (threshold {THRESHOLD}) sets every pixel to 0 or 1. It changes {changed} of "
               f"this 9's pixels: the {grey} grey pixels at the edges of the strokes, which the scanner "
               f"softened, are forced to pure ink or pure paper.")
-    fig, axes = _row_of_axes(3)
-    show_digit(nine, ax=axes[0], title="raw 0-255")
-    show_digit(scaled, ax=axes[1], title="scaled 0-1")
-    show_digit(black_white, ax=axes[2], title=f"black and white (> {THRESHOLD})")
+    fig, axes = panels(1, 3, (3.3, 3))
+    show_digit(nine, ax=axes[0, 0], title="raw 0-255")
+    show_digit(scaled, ax=axes[0, 1], title="scaled 0-1")
+    show_digit(black_white, ax=axes[0, 2], title=f"black and white (> {THRESHOLD})")
     story.figure(fig, "preprocessing")
 
     # ---------------------------------------------------------------- step 4
@@ -122,9 +124,9 @@ def run(story):
     model, history, accuracy = results["scaled"]
     bw_accuracy = results["black and white"][2]
     story.say(f"\nLogistic regression on scaled pixels: {accuracy:.2%}, "
-              f"{_points(accuracy - baseline_accuracy)} the nearest-average baseline ({baseline_accuracy:.2%}).")
+              f"{points(accuracy - baseline_accuracy)} the nearest-average baseline ({baseline_accuracy:.2%}).")
     story.say(f"Black and white instead of scaled: {bw_accuracy:.2%}, "
-              f"{_points(bw_accuracy - accuracy)} scaled. Throwing away the grey edge pixels "
+              f"{points(bw_accuracy - accuracy)} scaled. Throwing away the grey edge pixels "
               f"{'cost' if bw_accuracy < accuracy else 'did not cost'} accuracy on this run.")
     story.figure(learning_curves({name: h for name, (_, h, _) in results.items()},
                                  title="logistic regression, 4 vs 9"), "learning_curves")
@@ -183,16 +185,6 @@ def run(story):
     else:
         story.say("No mistakes on this test set, so there is no figure of hard cases.")
 
-
-def _row_of_axes(count):
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(1, count, figsize=(3.3 * count, 3), layout="constrained")
-    return fig, axes
-
-
-def _points(difference):
-    return f"{abs(difference) * 100:.1f} points {'above' if difference >= 0 else 'below'}"
 
 
 def _pixel(index, w):

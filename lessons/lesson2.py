@@ -16,8 +16,9 @@ activation functions (ReLU, sigmoid, tanh) chosen by trial and error?
 import keras
 import numpy as np
 
-from course.plots import learning_curves, weights_image
+from course.plots import learning_curves, panels, weights_image
 from course.preprocess import flatten, normalize
+from course.story import points
 from course.training import STEPS_PER_CALL, train
 
 HIDDEN_UNITS = 128
@@ -159,7 +160,7 @@ def run(story):
     W, b = linear.model.get_layer("votes").get_weights()
     story.say(f"Test accuracy on all ten digits: {linear_accuracy:.2%} with {W.size + b.size:,} numbers. "
               f"Each column of W is a 28x28 template: red pixels vote for that digit, blue against.")
-    fig, axes = _grid(2, 5)
+    fig, axes = panels(2, 5, (2.4, 2.2))
     for digit, ax in enumerate(axes.ravel()):
         weights_image(W[:, digit], ax=ax, title=f"template for {digit}")
     story.figure(fig, "ten_templates")
@@ -172,9 +173,9 @@ def run(story):
     relu_mlp, mlp_accuracy = fit("mlp (relu)", mlp, activation="relu")
     W1, b1, W2, b2 = relu_mlp.model.get_weights()
     story.say(f"Test accuracy: {mlp_accuracy:.2%} with {relu_mlp.model.count_params():,} numbers, "
-              f"{_points(mlp_accuracy - linear_accuracy)} softmax regression ({linear_accuracy:.2%}).")
+              f"{points(mlp_accuracy - linear_accuracy)} softmax regression ({linear_accuracy:.2%}).")
     strongest = np.argsort(-np.linalg.norm(W1, axis=0))[:16]
-    fig, axes = _grid(2, 8)
+    fig, axes = panels(2, 8, (2.4, 2.2))
     for unit, ax in zip(strongest, axes.ravel()):
         weights_image(W1[:, unit], ax=ax, title=f"unit {unit}")
     story.say("The 16 hidden units with the largest weights: each looks for its own pattern of strokes "
@@ -194,7 +195,7 @@ def run(story):
               f"for the 4. The units that fire most for the 9 compared with the 4: " + ", ".join(
                   f"unit {u} ({h_nine[u]:.2f} vs {h_four[u]:.2f})" for u in for_nine) + ". Their weights are in "
               f"the figure: what the 9 has and the 4 lacks.")
-    fig, axes = _grid(2, 3, height=2.6)
+    fig, axes = panels(2, 3, (3.4, 2.8))
     axes[0, 0].bar(range(HIDDEN_UNITS), h_nine, color="tab:red")
     axes[0, 0].set_title("hidden layer for the 9")
     axes[1, 0].bar(range(HIDDEN_UNITS), h_four, color="tab:blue")
@@ -240,14 +241,3 @@ def run(story):
                                  metric="loss", title="training loss: softmax vs ReLU at the output"),
                  "relu_at_the_output")
 
-
-def _grid(rows, columns, height=2.2):
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(rows, columns, figsize=(2.4 * columns, height * rows), layout="constrained",
-                             squeeze=False)
-    return fig, axes
-
-
-def _points(difference):
-    return f"{abs(difference) * 100:.1f} points {'above' if difference >= 0 else 'below'}"

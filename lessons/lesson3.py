@@ -15,7 +15,7 @@ import keras
 import numpy as np
 
 from course.lessons import lesson2
-from course.plots import feature_maps, learning_curves
+from course.plots import feature_maps, learning_curves, panels
 from course.preprocess import flatten, normalize
 from course.training import STEPS_PER_CALL, train
 
@@ -177,9 +177,7 @@ def run(story):
     layers = ["conv1", "pool1", "conv2", "pool2"]
     probe = keras.Model(model.inputs, [model.get_layer(name).output for name in layers])
     outputs = probe.predict(np.stack([nine, four])[..., None], verbose=0)
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(len(layers), 2, figsize=(14, 10), layout="constrained")
+    fig, axes = panels(len(layers), 2, (7, 1.3))
     for row, (name, output) in enumerate(zip(layers, outputs)):
         for col, label in enumerate(("9", "4")):
             maps = output[col].transpose(2, 0, 1)
@@ -221,9 +219,8 @@ def run(story):
 
 
 def scoreboard_figure(errors):
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7, 3.2), layout="constrained")
+    fig, axes = panels(1, 1, (7, 3.2))
+    ax = axes[0, 0]
     positions = np.arange(len(errors))
     ours = [100 * error for error, _ in errors.values()]
     theirs = [LECUN_1998[paper] for _, paper in errors.values()]
