@@ -52,7 +52,7 @@ def cli():
 
     Every lesson trains real Keras models on real handwritten digits (MNIST) and
     shows the numbers behind every picture. Start with `course list`, then
-    `course lesson 1`.
+    `course lesson 1`; practise with `course exercises`.
     """
 
 
@@ -209,7 +209,7 @@ def list_exercises():
               help="Folder to write the starter file into.")
 @click.option("--force", is_flag=True, help="Write it even if the file exists (your file is kept as a numbered backup).")
 def start_exercise(exercise_id, folder, force):
-    """Write the starter file of exercise EXERCISE_ID (e.g. 1.2) into the current folder."""
+    """Write the starter file for an exercise, such as 1.2, into a folder."""
     exercise = find_exercise(exercise_id)
     problem = writable_problem(folder)
     if problem:
@@ -286,6 +286,10 @@ def run_check(exercise, path, timeout, memory_mb):
     from course.checker import check
 
     click.echo(f"Checking {path} against exercise {exercise.id}: {exercise.title}")
+    shadows = [name for name in ("numpy.py", "keras.py", "tensorflow.py", "matplotlib.py") if (path.parent / name).exists()]
+    if shadows:
+        click.echo(f"  note: {', '.join(shadows)} beside your file would hide the real library when you run your "
+                   f"script yourself; the checker uses the real one. Rename it.")
     report = check(exercise, path, timeout=timeout, memory_mb=memory_mb)
     if report.problem:
         click.echo(f"  ✗ {report.problem}")

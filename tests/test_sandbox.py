@@ -6,7 +6,10 @@ import time
 
 import pytest
 
+from click.testing import CliRunner
+
 from course.checker import check
+from course.cli import cli
 from course.exercises import EXERCISES
 
 SIGMOID = EXERCISES["1.2"]
@@ -90,6 +93,8 @@ def test_a_numpy_py_beside_the_solution_does_not_replace_numpy(tmp_path):
     path = tmp_path / "solution.py"
     path.write_text(RIGHT)
     assert check(SIGMOID, path).passed
+    result = CliRunner().invoke(cli, ["check", "1.2", str(path)])
+    assert result.exit_code == 0 and "numpy.py beside your file would hide the real library" in result.output
 
 
 def test_the_starter_file_itself_fails_clearly(tmp_path):
