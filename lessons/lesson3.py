@@ -20,7 +20,7 @@ from course.preprocess import flatten, normalize
 from course.training import STEPS_PER_CALL, train
 
 FOUR, NINE = 4, 9
-EPOCHS = 5
+EPOCHS = 3
 BATCH_SIZE = 128
 PEAK_LEARNING_RATE = 0.01
 
@@ -101,7 +101,7 @@ def cnn(total_steps):
         keras.layers.Conv2D(32, 5, activation="relu", name="conv2"),  # 32 kernels over 16 maps: 8x8
         keras.layers.MaxPooling2D(2, name="pool2"),  # 4x4
         keras.layers.Flatten(name="flatten"),  # 4x4x32 = 512 numbers: which shapes were found where
-        keras.layers.Dense(64, activation="relu", name="dense"),
+        keras.layers.Dense(128, activation="relu", name="dense"),
         keras.layers.Dense(10, activation="softmax", name="output"),
     ], name="cnn")
     # A short warm-up, then a cosine decay: large steps early, fine ones at the end of the budget.

@@ -56,7 +56,7 @@ def test_lessons_2_and_3_quick_and_lesson_3_reuses_lesson_2s_models(tmp_path):
     assert float(difference.group(1)) <= 1e-5
 
     output, report = run_quick(3, tmp_path)
-    assert report["models"]["cnn"]["params"] == 16 * 26 + 32 * (16 * 25 + 1) + 512 * 64 + 64 + 64 * 10 + 10 and not report["models"]["cnn"]["cached"]
+    assert report["models"]["cnn"]["params"] == 16 * 26 + 32 * (16 * 25 + 1) + 512 * 128 + 128 + 128 * 10 + 10 and not report["models"]["cnn"]["cached"]
     assert report["models"]["mlp (relu)"]["cached"] and report["models"]["softmax regression"]["cached"]
     assert len(report["figures"]) == 5
     difference = re.search(r"largest difference (\d\.\de[-+]\d+)", output.replace("\n", " "))
