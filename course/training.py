@@ -39,11 +39,19 @@ class Trained:
     cached: bool
 
 
+def model_code(build):
+    """The code that defines the model: the build function's source, its defaults, and the values of the
+    module-level constants it reads (a changed learning rate must not load the old model)."""
+    constants = {name: value for name, value in inspect.getclosurevars(build).globals.items()
+                 if isinstance(value, (bool, int, float, str, tuple))}
+    return {"source": inspect.getsource(build), "defaults": build.__defaults__, "constants": constants}
+
+
 def cache_key(story, name, build, build_args, x, epochs, batch_size, validation_split):
     recipe = {
         "defined_in": build.__module__, "model": name, "source": story.digits.source, "examples": len(x),
         "seed": story.seed, "epochs": epochs, "batch_size": batch_size, "validation_split": validation_split,
-        "build_args": build_args, "code": inspect.getsource(build), "keras": keras.__version__,
+        "build_args": build_args, "code": model_code(build), "keras": keras.__version__,
     }
     return hashlib.sha256(json.dumps(recipe, sort_keys=True, default=repr).encode()).hexdigest()[:16]
 
@@ -54,8 +62,7 @@ def cache_files(build, name, key):
     return folder / f"{stem}.keras", folder / f"{stem}.json"
 
 
-def train(story, name, build, x, y, *, epochs, batch_size=128, validation_split=0.1, build_args=None,
-          callbacks=()):
+def train(story, name, build, x, y, *, epochs, batch_size=128, validation_split=0.1, build_args=None):
     """build(**build_args) a compiled model and fit it on (x, y), or load the same model from the cache."""
     build_args = build_args or {}
     key = cache_key(story, name, build, build_args, x, epochs, batch_size, validation_split)
@@ -74,11 +81,21 @@ def train(story, name, build, x, y, *, epochs, batch_size=128, validation_split=
     model = build(**build_args)
     started = time.perf_counter()
     history = model.fit(x, y, epochs=epochs, batch_size=batch_size, validation_split=validation_split,
-                        verbose=1, callbacks=list(callbacks))
+                        verbose=1)
     seconds = time.perf_counter() - started
     history = {metric: [float(v) for v in values] for metric, values in history.history.items()}
     save_atomically(model, {"history": history, "seconds": seconds}, model_file, record_file)
     return Trained(model, history, seconds, cached=False)
+
+
+def train_and_test(story, name, build, x_train, y_train, x_test, y_test, *, epochs, batch_size=128,
+                   build_args=None):
+    """train(), then measure the test accuracy and record both in the lesson's summary."""
+    trained = train(story, name, build, x_train, y_train, epochs=epochs, batch_size=batch_size,
+                    build_args=build_args)
+    _, accuracy = trained.model.evaluate(x_test, y_test, verbose=0)
+    story.record(name, trained.model, test_accuracy=accuracy, train_seconds=trained.seconds, cached=trained.cached)
+    return trained, float(accuracy)
 
 
 def save_atomically(model, record, model_file, record_file):

@@ -21,7 +21,7 @@ from course.plots import (digit_grid, intensity_table, intensity_text, learning_
                           weights_image)
 from course.preprocess import binarize, flatten, normalize, pick_classes
 from course.story import points
-from course.training import STEPS_PER_CALL, train
+from course.training import STEPS_PER_CALL, train_and_test
 
 FOUR, NINE = 4, 9
 EPOCHS = 10
@@ -114,12 +114,10 @@ def run(story):
     for name, prepare in (("scaled", normalize), ("black and white", binarize)):
         story.say(f"\nTraining on the {name} pixels ({epochs} epochs, 10% of the training digits held out "
                   f"for validation):")
-        trained = train(story, f"logistic ({name})", logistic_regression, flatten(prepare(x_train)), y_train,
-                        epochs=epochs, batch_size=BATCH_SIZE)
-        _, accuracy = trained.model.evaluate(flatten(prepare(x_test)), y_test, verbose=0)
+        trained, accuracy = train_and_test(story, f"logistic ({name})", logistic_regression,
+                                           flatten(prepare(x_train)), y_train, flatten(prepare(x_test)), y_test,
+                                           epochs=epochs, batch_size=BATCH_SIZE)
         results[name] = (trained.model, trained.history, accuracy)
-        story.record(f"logistic ({name})", trained.model, test_accuracy=accuracy, train_seconds=trained.seconds,
-                     cached=trained.cached)
         story.say(f"Test accuracy on {name} pixels: {accuracy:.2%} ({trained.seconds:.1f} s of training).")
     model, history, accuracy = results["scaled"]
     bw_accuracy = results["black and white"][2]

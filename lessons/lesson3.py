@@ -17,7 +17,7 @@ import numpy as np
 from course.lessons import lesson2
 from course.plots import feature_maps, learning_curves, panels
 from course.preprocess import flatten, normalize
-from course.training import STEPS_PER_CALL, train
+from course.training import STEPS_PER_CALL, train_and_test
 
 FOUR, NINE = 4, 9
 EPOCHS = 3
@@ -158,11 +158,9 @@ def run(story):
     story.step(2, "A convolutional network learns its own kernels")
     epochs = story.epochs(EPOCHS)
     steps = cnn_steps(len(x_train), epochs)
-    trained = train(story, "cnn", cnn, x_train[..., None], y_train, epochs=epochs, batch_size=BATCH_SIZE,
-                    build_args={"total_steps": steps})
+    trained, accuracy = train_and_test(story, "cnn", cnn, x_train[..., None], y_train, x_test[..., None], y_test,
+                                       epochs=epochs, batch_size=BATCH_SIZE, build_args={"total_steps": steps})
     model = trained.model
-    _, accuracy = model.evaluate(x_test[..., None], y_test, verbose=0)
-    story.record("cnn", model, test_accuracy=accuracy, train_seconds=trained.seconds, cached=trained.cached)
     mlp_params = lesson2.mlp("relu").count_params()
     story.say(f"Test accuracy: {accuracy:.2%} after {epochs} epoch{'s' if epochs != 1 else ''} "
               f"({trained.seconds:.1f} s of training). Parameters: {model.count_params():,}, against "
@@ -186,25 +184,20 @@ def run(story):
     story.figure(fig, "feature_maps_every_layer")
     conv2_nine, conv2_four = outputs[2][0].max(axis=(0, 1)), outputs[2][1].max(axis=(0, 1))
     unit = int(np.argmax(conv2_nine - conv2_four))
+    p_nine, p_four = model.predict(np.stack([nine, four])[..., None], verbose=0)
     story.say(f"Each layer's maps are in the figure. In conv2, map {unit} differs most: its peak is "
               f"{conv2_nine[unit]:.2f} for the 9 and {conv2_four[unit]:.2f} for the 4. "
-              f"The probabilities: p(9 | the 9) = {model.predict(nine[None, ..., None], verbose=0)[0, NINE]:.3f}, "
-              f"p(4 | the 4) = {model.predict(four[None, ..., None], verbose=0)[0, FOUR]:.3f}.")
+              f"The probabilities: p(9 | the 9) = {p_nine[NINE]:.3f}, p(4 | the 4) = {p_four[FOUR]:.3f}.")
 
     # ---------------------------------------------------------------- step 3
     story.step(3, "The scoreboard")
-    flat_train, flat_test = flatten(x_train), flatten(x_test)
+    flat = (flatten(x_train), y_train, flatten(x_test), y_test)
     errors = {}
     for name, build, build_args, paper in (
-            ("softmax regression (lesson 2)", lesson2.softmax_regression, {}, "linear classifier (1-layer NN)"),
-            ("mlp (relu) (lesson 2)", lesson2.mlp, {"activation": "relu"}, "2-layer NN, 300 hidden units")):
-        model_name = name.rsplit(" (lesson", 1)[0]  # the name lesson 2 trained it under: the cache finds it
-        earlier = train(story, model_name, build, flat_train, y_train, epochs=story.epochs(lesson2.EPOCHS),
-                        batch_size=lesson2.BATCH_SIZE, build_args=build_args)
-        earlier_accuracy = earlier.model.evaluate(flat_test, y_test, verbose=0)[1]
-        story.record(model_name, earlier.model, test_accuracy=earlier_accuracy, train_seconds=earlier.seconds,
-                     cached=earlier.cached)
-        errors[name] = (1 - earlier_accuracy, paper)
+            ("softmax regression", lesson2.softmax_regression, {}, "linear classifier (1-layer NN)"),
+            ("mlp (relu)", lesson2.mlp, {"activation": "relu"}, "2-layer NN, 300 hidden units")):
+        _, earlier_accuracy = lesson2.train_model(story, name, build, flat, **build_args)  # cached by lesson 2
+        errors[f"{name} (lesson 2)"] = (1 - earlier_accuracy, paper)
     errors["cnn (lesson 3)"] = (1 - accuracy, "LeNet-5")
     where = "the full MNIST test set" if digits.source == "mnist" else \
         f"the sample's {len(y_test):,} test digits (run with --data mnist for the full test set)"

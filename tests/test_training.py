@@ -5,7 +5,7 @@ from course.data import load_sample
 from course.preprocess import flatten, normalize
 from course.story import Story
 from course.training import cache_files, cache_key, train
-from lessons_under_test import lesson1
+from lessons_under_test import lesson1, lesson3
 
 
 @pytest.fixture
@@ -52,3 +52,11 @@ def test_a_corrupt_cache_file_is_retrained_not_loaded(story, capsys):
     assert same_weights(first.model, again.model)  # same seed, same result
     assert fit(story).cached  # and the replaced file loads
     assert not list(model_file.parent.glob(".*partial*"))  # no temporary files left behind
+
+
+def test_the_key_follows_the_constants_a_model_reads(story, monkeypatch):
+    x = np.zeros((10, 28, 28, 1), dtype=np.float32)
+    before = cache_key(story, "cnn", lesson3.cnn, {"total_steps": 10}, x, 1, 128, 0.1)
+    assert cache_key(story, "cnn", lesson3.cnn, {"total_steps": 10}, x, 1, 128, 0.1) == before
+    monkeypatch.setattr(lesson3, "PEAK_LEARNING_RATE", lesson3.PEAK_LEARNING_RATE / 2)
+    assert cache_key(story, "cnn", lesson3.cnn, {"total_steps": 10}, x, 1, 128, 0.1) != before
