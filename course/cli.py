@@ -284,9 +284,10 @@ def file_state(path):
 def run_check(exercise, path, timeout, memory_mb):
     from course import progress
     from course.checker import check
+    from course.sandbox_child import shadowing_files
 
     click.echo(f"Checking {path} against exercise {exercise.id}: {exercise.title}")
-    shadows = [name for name in ("numpy.py", "keras.py", "tensorflow.py", "matplotlib.py") if (path.parent / name).exists()]
+    shadows = shadowing_files(path.parent)
     if shadows:
         click.echo(f"  note: {', '.join(shadows)} beside your file would hide the real library when you run your "
                    f"script yourself; the checker uses the real one. Rename it.")

@@ -16,6 +16,11 @@ from pathlib import Path
 SHADOWED = ("numpy", "keras", "tensorflow", "matplotlib", "PIL", "course")
 
 
+def shadowing_files(folder):
+    """Files like numpy.py in the learner's folder, which would hide the real library from their own script."""
+    return [f"{name}.py" for name in SHADOWED if (Path(folder) / f"{name}.py").exists()]
+
+
 def main(job_dir):
     job_dir = Path(job_dir)
     job = json.loads((job_dir / "job.json").read_text())
@@ -115,7 +120,7 @@ def describe_import_error(error, learner_file):
         return f"{name} raised KeyboardInterrupt while being loaded"
     if isinstance(error, ModuleNotFoundError) and error.name in SHADOWED:
         return f"{name}: cannot import {error.name} ({error})"
-    shadow = [f"{m}.py" for m in SHADOWED if (learner_file.parent / f"{m}.py").exists()]
+    shadow = shadowing_files(learner_file.parent)
     advice = f"; note: {', '.join(shadow)} beside your file would hide the real library when you run it yourself" if shadow else ""
     return f"{name}: {describe_exception(error, learner_file)} (while loading the file){advice}"
 
