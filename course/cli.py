@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from course import __version__
+from course.lessons import MODELS
 from course.places import DATA_SOURCES, DEFAULT_SEED, default_output, writable_problem
 
 
@@ -104,13 +105,20 @@ def check_output_folder(ctx, param, value):
 @click.option("--retrain", is_flag=True,
               help="Train every model again instead of loading it from the model cache.")
 @click.option("--verbose", is_flag=True, help="Show TensorFlow's own log messages.")
+@click.option("--image", type=click.Path(dir_okay=False),
+              help="Lesson 4 only: your own photo or scan of one digit (PNG, JPEG, BMP, GIF), opened up "
+                   "instead of the bundled example.")
 @click.pass_context
-def lesson(ctx, number, source, data_dir, quick, epochs, seed, out, show, summary_json, retrain, verbose):
+def lesson(ctx, number, source, data_dir, quick, epochs, seed, out, show, summary_json, retrain, verbose, image):
     """Run lesson NUMBER: it prints its story step by step and saves its figures as PNG."""
     catalogue = lesson_catalogue()
     if number not in catalogue:
         known = ", ".join(str(n) for n in catalogue)
         raise LearnerError(f"there is no lesson {number}; the lessons are {known} (see `course list`)")
+    if image and number != 4:
+        raise LearnerError(f"--image is for lesson 4 (your own handwriting), not lesson {number}")
+    if image:
+        check_digit_image(image)
     if out is None:
         out = check_output_folder(ctx, None, default_output(number))
     if summary_json:
@@ -118,7 +126,74 @@ def lesson(ctx, number, source, data_dir, quick, epochs, seed, out, show, summar
     from course.runner import run_lesson
 
     run_lesson(catalogue[number], source=source, data_dir=data_dir, quick=quick, epochs=epochs, seed=seed,
-               out=out, show=show, summary_json=summary_json, verbose=verbose, retrain=retrain)
+               out=out, show=show, summary_json=summary_json, verbose=verbose, retrain=retrain, image=image)
+
+
+def check_digit_image(path):
+    """A one-line error, before anything slow starts, when `path` is not a usable picture of a digit."""
+    from course.preprocess import ImageError, mnistify, read_image
+
+    try:
+        mnistify(read_image(path))
+    except (ImageError, ValueError) as error:
+        raise LearnerError(f"{path}: {error}") from None
+
+
+@cli.command()
+@click.argument("images", nargs=-1, required=True, type=click.Path())
+@click.option("--model", type=click.Choice(list(MODELS)), default="cnn", show_default=True,
+              help="Which lesson's model answers: logistic (lesson 2's softmax regression), mlp (lesson 2), "
+                   "cnn (lesson 3).")
+@click.option("--explain", is_flag=True,
+              help="Save one figure per image: its pre-processing steps, the saliency of the answer, "
+                   "the probabilities.")
+@click.option("--out", type=click.Path(file_okay=False), callback=check_output_folder,
+              help="Folder for the --explain figures (default: ./course-output/predict).")
+@click.option("--json", "as_json", is_flag=True,
+              help='One JSON object per line: {"file", "prediction", "probabilities"} or {"file", "error"}.')
+@click.option("--data", "source", type=click.Choice(DATA_SOURCES), default="auto", show_default=True,
+              help="The digits the model is (or was) trained on: mnist, the bundled sample, or auto.")
+@click.option("--data-dir", type=click.Path(file_okay=False), help="tensorflow-datasets folder to look in.")
+@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="The training seed of the model.")
+@click.option("--verbose", is_flag=True, help="Show TensorFlow's own log messages.")
+@click.pass_context
+def predict(ctx, images, model, explain, out, as_json, source, data_dir, seed, verbose):
+    """Read your own images of digits (IMAGES: one or more files) with a lesson's trained model.
+
+    Each image is made to look like MNIST (course.preprocess.mnistify: grayscale, ink made
+    high, cropped, fitted into 20x20, centred in 28x28), whatever its size, colours or
+    format. Prints the predicted digit and the top three probabilities. The model comes
+    from the model cache; if no lesson has trained it yet, it is trained first (once).
+    Exit status 1 if any file could not be read.
+    """
+    if explain and out is None:
+        out = check_output_folder(ctx, None, Path("course-output") / "predict")
+    from course.quiet import quiet_tensorflow
+
+    quiet_tensorflow(verbose)
+    import matplotlib
+
+    matplotlib.use("Agg")  # the figures are files; predict never opens windows
+    from course.data import DataError
+    from course.predict import load_model, predict_files
+
+    try:
+        network, description = load_model(model, source=source, data_dir=data_dir, seed=seed)
+    except DataError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Model: {description}", err=True)
+    failed = 0
+    for prediction in predict_files(network, images, out if explain else None):
+        failed += bool(prediction.error)
+        if as_json:
+            click.echo(prediction.as_json())
+        elif prediction.error:
+            click.echo(f"Error: {prediction.file}: {prediction.error}", err=True)
+        else:
+            click.echo(prediction.as_text())
+    if failed:
+        click.echo(f"{failed} of {len(images)} file{'s' if len(images) != 1 else ''} could not be read.", err=True)
+        sys.exit(1)
 
 
 @cli.group()

@@ -239,3 +239,72 @@ def confusion_matrix(labels, predictions, ax=None, class_names=None, title="conf
     ax.set_ylabel("true")
     ax.set_title(title)
     return fig
+
+
+def probability_bars(probabilities, ax=None, title="the model's probabilities"):
+    """Ten bars, one per digit; the answer (the tallest) is highlighted and labelled with its value."""
+    probabilities = np.asarray(probabilities, dtype=np.float64)
+    fig, ax = _axes(ax, (3.6, 2.6))
+    answer = int(np.argmax(probabilities))
+    colours = ["tab:blue" if digit == answer else "tab:gray" for digit in range(len(probabilities))]
+    ax.bar(range(len(probabilities)), probabilities, color=colours)
+    ax.text(answer, probabilities[answer], f"{probabilities[answer]:.2f}", ha="center", va="bottom", fontsize=7)
+    ax.set_xticks(range(len(probabilities)))
+    ax.set_ylim(0, 1.1)
+    ax.set_xlabel("digit")
+    ax.set_ylabel("probability")
+    ax.set_title(title, fontsize=9)
+    return fig
+
+
+def saliency_image(saliency, image=None, ax=None, title="saliency",
+                   labels=("more ink here: the other answer", "more ink here: this answer"), extent=None):
+    """A map of gradients (red: more ink pushes towards the answer, blue: away), over the digit's outline.
+
+    extent: (left, right, bottom, top) in the image's pixel coordinates, for a map coarser than the
+    image (an occlusion map has one value per position of the square, not per pixel).
+    """
+    saliency = _as_image(saliency)
+    fig, ax = _axes(ax, (3.6, 3))
+    limit = float(np.abs(saliency).max()) or 1.0
+    shown = ax.imshow(saliency, cmap=VOTES, vmin=-limit, vmax=limit, extent=extent)
+    if image is not None:
+        image = _as_image(image)
+        ax.contour(image, levels=[0.5], colors="black", linewidths=0.6)
+        ax.set_xlim(-0.5, image.shape[1] - 0.5)
+        ax.set_ylim(image.shape[0] - 0.5, -0.5)
+    bar = fig.colorbar(shown, ax=ax, shrink=0.8)
+    bar.set_label(f"{labels[0]} ← → {labels[1]}", fontsize=6)
+    ax.set_title(title, fontsize=9)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return fig
+
+
+def preprocessing_steps(steps, axes=None):
+    """Every stage of `mnistify_steps` side by side, each titled with its name and size."""
+    if axes is None:
+        fig, axes = panels(1, len(steps), (2.1, 2.2))
+        axes = axes[0]
+    for ax, (name, picture) in zip(axes, steps.items()):
+        picture = np.asarray(picture)
+        # The first two look like the paper; from "ink made high" on, ink is bright on black, as in MNIST.
+        ax.imshow(picture, cmap="gray" if picture.ndim == 2 else None, vmin=0,
+                  vmax=255 if picture.dtype == np.uint8 else 1)
+        ax.set_title(f"{name}\n{picture.shape[1]}x{picture.shape[0]}", fontsize=8)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    return axes[0].figure
+
+
+def prediction_figure(steps, saliency, probabilities, title=None):
+    """One picture explaining one prediction: the pre-processing steps, the saliency of the answer, the probabilities."""
+    fig, axes = panels(1, len(steps) + 2, (2.2, 2.4))
+    preprocessing_steps(steps, axes[0, :len(steps)])
+    answer = int(np.argmax(probabilities))
+    saliency_image(saliency, list(steps.values())[-1], ax=axes[0, -2],
+                   title=f"saliency of {answer}", labels=("less", "more"))
+    probability_bars(probabilities, ax=axes[0, -1], title=f"answer: {answer} ({probabilities[answer]:.0%})")
+    if title:
+        fig.suptitle(title, fontsize=10)
+    return fig

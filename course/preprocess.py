@@ -7,8 +7,11 @@ Every lesson uses these, and so can you::
 An MNIST image is a 28x28 table of intensities, 0 (paper) to 255 (ink).
 `normalize` rescales them to 0-1; `binarize` is the "black and white" step:
 every pixel becomes 0 or 1. `mnistify` turns a photo or scan of any digit into
-an image that looks like MNIST, because a model only knows what it was shown.
+an image that looks like MNIST, because a model only knows what it was shown;
+`read_image` opens such a photo or scan as an array.
 """
+
+from pathlib import Path
 
 import numpy as np
 
@@ -91,6 +94,54 @@ def mnistify(image):
     ratio, and placed so its centre of mass is the centre of the 28x28 image.
     """
     return list(mnistify_steps(image).values())[-1]
+
+
+class ImageError(ValueError):
+    """A file that cannot be used as a digit image; the message is one line naming the problem."""
+
+
+def read_image(path):
+    """The picture in an image file as a uint8 array: (h, w) grayscale, (h, w, 3) RGB or (h, w, 4) RGBA.
+
+    PNG, JPEG, BMP, GIF (its first frame) and anything else Pillow opens. Palette
+    images keep their transparency as RGBA; 16-bit grayscale is scaled to 0-255.
+    Raises ImageError (missing, empty, not an image, damaged) with a one-line reason.
+    """
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError
+
+    path = Path(path)
+    if not path.exists():
+        raise ImageError("no such file")
+    if path.is_dir():
+        raise ImageError("is a folder, not an image file")
+    if path.stat().st_size == 0:
+        raise ImageError("the file is empty")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)  # a huge image is refused, not decoded
+            with Image.open(path) as image:
+                image.seek(0)  # an animated GIF: its first frame
+                return _pixels(image)
+    except UnidentifiedImageError:
+        raise ImageError("not an image file Pillow can read (PNG, JPEG, BMP, GIF, ...)") from None
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise ImageError("the image is too large to open safely") from None
+    except (OSError, SyntaxError, ValueError) as error:  # truncated or damaged data
+        raise ImageError(f"the image data is damaged ({str(error).splitlines()[0] if str(error) else type(error).__name__})") from None
+
+
+def _pixels(image):
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        values = np.asarray(image, dtype=np.float64)
+        top = 65535 if values.max() > 255 else 255
+        return np.clip(values / top * 255, 0, 255).astype(np.uint8)
+    if image.mode == "P" and "transparency" in image.info or image.mode in ("LA", "PA", "RGBa", "La"):
+        image = image.convert("RGBA")
+    elif image.mode not in ("L", "RGB", "RGBA"):
+        image = image.convert("RGB" if image.mode in ("P", "CMYK", "YCbCr", "HSV", "LAB") else "L")
+    return np.asarray(image, dtype=np.uint8)
 
 
 def to_grayscale(image):

@@ -10,7 +10,8 @@ from course.places import display_available
 QUICK_TRAIN, QUICK_TEST = 2000, 500  # --quick: enough digits for every step to have something to show
 
 
-def run_lesson(lesson, *, source, data_dir, quick, epochs, seed, out, show, summary_json, verbose, retrain):
+def run_lesson(lesson, *, source, data_dir, quick, epochs, seed, out, show, summary_json, verbose, retrain,
+               image=None):
     from course.quiet import quiet_tensorflow
 
     started = time.perf_counter()
@@ -42,7 +43,7 @@ def run_lesson(lesson, *, source, data_dir, quick, epochs, seed, out, show, summ
 
     keras.utils.set_random_seed(seed)
     story = Story(lesson.number, lesson.title, digits, out, seed=seed, quick=quick, epochs=epochs, show=show,
-                  retrain=retrain)
+                  retrain=retrain, image=image)
     click.echo(f"Lesson {lesson.number}: {lesson.title}")
     click.echo(f"Data: {digits.source}, {digits.counts['train']:,} train and {digits.counts['test']:,} test digits"
                f"{' (--quick subset)' if quick else ''}; figures go to {out}")

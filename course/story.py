@@ -22,8 +22,9 @@ def points(difference):
 
 class Story:
     def __init__(self, lesson, title, digits, out_dir, *, seed, quick=False, epochs=None, show=False,
-                 retrain=False):
+                 retrain=False, image=None):
         self.lesson, self.title, self.digits = lesson, title, digits
+        self.image = image  # lesson 4: the learner's own picture of a digit (a path), or None
         self.out_dir = Path(out_dir)
         self.seed, self.quick, self.show, self.retrain = seed, quick, show, retrain
         self.epochs_asked = epochs

@@ -77,6 +77,8 @@ def train(story, name, build, x, y, *, epochs, batch_size=128, validation_split=
         except Exception as error:  # any unreadable cache entry is simply trained again
             story.say(f"[{name}] the cached model could not be read ({type(error).__name__}); training it again.")
 
+    story.say(f"[{name}] training on {len(x):,} digits for {epochs} epoch{'s' if epochs != 1 else ''} "
+              f"({'--retrain' if story.retrain else 'not in the model cache yet'}); it is saved for next time.")
     keras.utils.set_random_seed(story.seed)  # every model starts from the same seed, whatever ran before
     model = build(**build_args)
     started = time.perf_counter()

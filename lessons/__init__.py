@@ -5,6 +5,7 @@ top to bottom. This catalogue holds only their names, so `course list`
 answers without importing TensorFlow.
 """
 
+import importlib
 from dataclasses import dataclass
 
 
@@ -28,4 +29,21 @@ LESSONS = {
     3: Lesson(3, "How math finds a curve: convolution",
               "How can math functions find a curve, like the closed top of a 9, wherever it is in the image?",
               "course.lessons.lesson3"),
+    4: Lesson(4, "One prediction, opened up",
+              "Why did the network say 9 and not 4? Every multiplication of one prediction, the pixels "
+              "that decided it, where the network fails, and your own handwriting.",
+              "course.lessons.lesson4"),
 }
+
+# The trained models that lesson 4 and `course predict --model` use: short name -> (lesson, model name there).
+# "logistic" is lesson 2's softmax regression: logistic regression with one weighted vote per digit.
+MODELS = {"logistic": (2, "softmax regression"), "mlp": (2, "mlp (relu)"), "cnn": (3, "cnn")}
+
+
+def trained_model(story, model):
+    """The lesson's trained model `model` ("logistic", "mlp" or "cnn") from the cache, trained first if needed.
+
+    Returns (Trained, test accuracy on the story's digits).
+    """
+    lesson, name = MODELS[model]
+    return importlib.import_module(LESSONS[lesson].module).trained_model(story, name)

@@ -75,6 +75,21 @@ def train_model(story, name, build, data, **build_args):
                           build_args=build_args)
 
 
+# The models that lesson 3's scoreboard, lesson 4 and `course predict` reuse: name -> (build, its arguments).
+REUSED = {"softmax regression": (softmax_regression, {}), "mlp (relu)": (mlp, {"activation": "relu"})}
+
+
+def trained_model(story, name):
+    """The model `name` of REUSED trained on the story's digits (from the cache once lesson 2 trained it).
+
+    Returns (Trained, test accuracy).
+    """
+    digits = story.digits
+    data = (flatten(normalize(digits.x_train)), digits.y_train, flatten(normalize(digits.x_test)), digits.y_test)
+    build, build_args = REUSED[name]
+    return train_model(story, name, build, data, **build_args)
+
+
 def epochs_to_reach(history, target):
     """The first epoch (1-based) whose validation accuracy reached target, or None."""
     for epoch, accuracy in enumerate(history["val_accuracy"], start=1):

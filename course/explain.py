@@ -1,0 +1,76 @@
+"""Why did the model say that? Scores, saliency and occlusion for one 28x28 digit.
+
+    from course.explain import scores, saliency, occlusion
+    scores(model, image)                     # the ten scores before softmax
+    saliency(model, image, 9, versus=4)      # d(score 9 - score 4) / d(pixel), a 28x28 map
+    occlusion(model, image, 9, versus=4)     # how score 9 - score 4 changes when a patch is blanked out
+
+`image` is a 28x28 float array in 0-1, ink high, as `course.preprocess.mnistify`
+returns it; every model of the course (flat 784 inputs or 28x28x1) is accepted.
+"""
+
+import keras
+import numpy as np
+
+
+def model_input(model, images):
+    """(n, 28, 28) images in the shape the model reads: (n, 784) for a Dense model, (n, 28, 28, 1) for a CNN."""
+    images = np.asarray(images, dtype=np.float32)
+    return images.reshape((len(images), *model.input_shape[1:]))
+
+
+def probabilities(model, images):
+    """(n, 10) probabilities for (n, 28, 28) images."""
+    return model.predict(model_input(model, images), verbose=0, batch_size=256)
+
+
+def _scores_function(model):
+    """A function images -> the ten scores the output layer computes before its softmax."""
+    last = model.layers[-1]
+    body = keras.Model(model.inputs, last.input)
+    kernel, bias = last.get_weights()
+    return lambda x: keras.ops.matmul(body(x), kernel) + bias
+
+
+def scores(model, images):
+    """(n, 10) scores before softmax (logits) for (n, 28, 28) images; softmax(scores) = probabilities."""
+    return keras.ops.convert_to_numpy(_scores_function(model)(model_input(model, images)))
+
+
+def saliency(model, image, target, versus=None):
+    """d(score[target] - score[versus]) / d(pixel) for one 28x28 image: where more ink would move the answer.
+
+    Positive (red in the plots): more ink here pushes towards `target`; negative
+    (blue): towards `versus`. Without `versus`, the gradient of score[target] alone.
+    """
+    import tensorflow as tf
+
+    function = _scores_function(model)
+    x = tf.convert_to_tensor(model_input(model, [image]))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        score = function(x)[0]
+        difference = score[target] - (score[versus] if versus is not None else 0.0)
+    return tape.gradient(difference, x).numpy().reshape(28, 28)
+
+
+def occlusion(model, image, target, versus, patch=6, stride=2):
+    """Blank out a patch x patch square at every place; returns (change, answers), each (places, places).
+
+    change[i, j]: how much score[target] - score[versus] changes when the square at
+    (i*stride, j*stride) is set to paper (0); negative where that region was evidence
+    for `target`. answers[i, j]: the model's answer with that square blanked.
+    """
+    image = np.asarray(image, dtype=np.float32)
+    places = range(0, 28 - patch + 1, stride)
+    covered = []
+    for top in places:
+        for left in places:
+            copy = image.copy()
+            copy[top:top + patch, left:left + patch] = 0
+            covered.append(copy)
+    margin = lambda s: s[:, target] - s[:, versus]  # noqa: E731
+    base = margin(scores(model, [image]))[0]
+    covered_scores = scores(model, covered)
+    shape = (len(places), len(places))
+    return (margin(covered_scores) - base).reshape(shape), covered_scores.argmax(axis=1).reshape(shape)
