@@ -27,7 +27,7 @@ def probabilities(model, images):
 def _scores_function(model):
     """A function images -> the ten scores the output layer computes before its softmax."""
     last = model.layers[-1]
-    body = keras.Model(model.inputs, last.input)
+    body = keras.Model(model.inputs[0], last.input)
     kernel, bias = last.get_weights()
     return lambda x: keras.ops.matmul(body(x), kernel) + bias
 

@@ -86,7 +86,7 @@ def keras_layer_outputs(model, image):
     """Keras's own output of every layer for one image: [(layer name, output)]."""
     import keras
 
-    probe = keras.Model(model.inputs, [layer.output for layer in model.layers])
+    probe = keras.Model(model.inputs[0], [layer.output for layer in model.layers])
     outputs = probe.predict(model_input(model, [image]), verbose=0)
     outputs = outputs if isinstance(outputs, list) else [outputs]
     return [(layer.name, output[0]) for layer, output in zip(model.layers, outputs)]
@@ -170,7 +170,7 @@ def run(story):
     largest = max(np.abs(mine - theirs).max() for (_, mine), (_, theirs) in zip(by_hand, by_keras))
     story.say(f"{total:,} multiplications (and as many additions) make this one prediction. NumPy and Keras "
               f"agree on every layer to {largest:.1e} (float32 rounding).")
-    dense_in, (_, scores_out) = by_hand[-2][1], by_hand[-1]
+    dense_in, p_by_hand = by_hand[-2][1], by_hand[-1][1]
     weights, bias = model.layers[-1].get_weights()
     terms = dense_in * weights[:, answer]
     biggest = np.argsort(-np.abs(terms))[:4]
@@ -179,12 +179,12 @@ def run(story):
               f"(dense output x weight) plus a bias. The four largest: " + " + ".join(
                   f"{dense_in[i]:.2f} x {weights[i, answer]:+.2f}" for i in biggest)
               + f" + ... + bias {bias[answer]:+.2f} = {logit:.2f}. Softmax turns the ten scores into "
-              f"probabilities: p({answer}) = {scores_out[answer]:.4f}.")
+              f"probabilities: p({answer}) = {p_by_hand[answer]:.4f}.")
     fig, axes = panels(1, 3, (3.2, 2.8))
     show_digit(digit, ax=axes[0, 0], title="the input, 28x28")
     conv1 = dict(by_hand)["conv1"]
     feature_maps(conv1.transpose(2, 0, 1), ax=axes[0, 1], columns=4, title="conv1 by hand: 16 maps")
-    probability_bars(scores_out, ax=axes[0, 2], title="softmax by hand")
+    probability_bars(p_by_hand, ax=axes[0, 2], title="softmax by hand")
     story.figure(fig, "forward_pass_by_hand")
 
     # ---------------------------------------------------------------- step 2

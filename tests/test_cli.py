@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from conftest import FULL_MNIST_DIR, full_mnist, picture
 from course.cli import cli
 
-FAST_COMMANDS = [["--help"], ["list"], ["--version"], ["lesson", "--help"], ["data", "info"]]
+FAST_COMMANDS = [["--help"], ["list"], ["--version"], ["lesson", "--help"], ["predict", "--help"], ["data", "info"]]
 
 
 @pytest.mark.parametrize("args", FAST_COMMANDS)
@@ -37,6 +37,11 @@ def test_list_names_every_lesson_and_its_question():
     (["lesson", "1", "--out", "{file}/figures"], "cannot write to"),
     (["data", "import", "{missing}"], "does not exist"),
     (["nonsense"], "No such command"),
+    (["lesson", "3", "--image", "{file}"], "--image is for lesson 4"),
+    (["lesson", "4", "--image", "{missing}"], "missing: no such file"),
+    (["lesson", "4", "--image", "{file}"], "a-file: the file is empty"),
+    (["predict"], "Missing argument 'IMAGES...'"),
+    (["predict", "{file}", "--model", "svm"], "'svm' is not one of"),
 ])
 def test_bad_arguments_get_one_line_and_exit_status_2(tmp_path, args, says):
     (tmp_path / "a-file").write_text("")

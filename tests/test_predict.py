@@ -1,0 +1,186 @@
+"""`course predict` as a learner runs it: real digits in every accepted format and mode, and every bad input."""
+
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from conftest import FULL_MNIST_DIR, full_mnist, picture
+from course.cli import cli
+from course.data import load_sample
+from course.datasets.handwriting import load_uci_digits, scan_on_paper, scans
+
+SAMPLE = load_sample()
+SEVEN, TWO = (SAMPLE.x_test[SAMPLE.y_test == d][0] for d in (7, 2))
+
+
+@pytest.fixture(scope="module")
+def model_home(tmp_path_factory):
+    """One model cache for the whole module: the sample's CNN is trained once, by the first predict."""
+    return tmp_path_factory.mktemp("home")
+
+
+@pytest.fixture(autouse=True)
+def shared_models(model_home, monkeypatch):
+    monkeypatch.setenv("COURSE_HOME", str(model_home))
+
+
+def predict(*args):
+    result = CliRunner().invoke(cli, ["predict", "--data", "sample", *map(str, args)])
+    assert "Traceback" not in result.output
+    return result
+
+
+def on_paper(digit, height=140, width=110, top=30, left=12, paper=228, ink=25):
+    """An MNIST digit written large and off-centre on a light page: dark ink, as on paper."""
+    page = np.full((height, width), paper, np.float32)
+    strokes = np.asarray(Image.fromarray(digit).resize((84, 84), Image.Resampling.BILINEAR), np.float32) / 255
+    page[top:top + 84, left:left + 84] = strokes * ink + (1 - strokes) * paper
+    return page.astype(np.uint8)
+
+
+def save_in_every_form(digit, folder):
+    """The same handwritten digit as PNG, JPEG, BMP, GIF, grayscale, RGB, RGBA, palette, 16-bit, inverted."""
+    page = on_paper(digit)
+    ink = 1 - page.astype(np.float32) / 228
+    files = {
+        "gray.png": Image.fromarray(page),
+        "rgb.jpg": Image.fromarray(np.stack([page, page, (page * 0.9).astype(np.uint8)], axis=-1)),
+        "rgb.bmp": Image.fromarray(page).convert("RGB"),
+        "palette.png": Image.fromarray(page).convert("P"),
+        "sixteen-bit.png": Image.fromarray(page.astype(np.uint16) * 257),
+        "light-on-dark.png": Image.fromarray(255 - page),
+        "tiny.png": Image.fromarray(page).resize((22, 28)),
+        "huge.png": Image.fromarray(page).resize((1100, 1400)),
+    }
+    # Transparent paper over black RGB: only the alpha says where the ink is.
+    rgba = np.zeros((*page.shape, 4), np.uint8)
+    rgba[..., :3] = 20
+    rgba[..., 3] = (np.clip(ink, 0, 1) * 255).astype(np.uint8)
+    files["transparent.png"] = Image.fromarray(rgba)
+    for name, image in files.items():
+        image.save(folder / name)
+    # An animated GIF: the digit first, then a different picture that must be ignored.
+    frames = [Image.fromarray(page).convert("P"), Image.fromarray(on_paper(TWO if digit is SEVEN else SEVEN)).convert("P")]
+    frames[0].save(folder / "animated.gif", save_all=True, append_images=frames[1:])
+    return sorted(folder.iterdir())
+
+
+@pytest.mark.parametrize("digit, label", [(SEVEN, 7), (TWO, 2)])
+def test_every_format_and_mode_reads_the_same_digit(tmp_path, digit, label):
+    files = save_in_every_form(digit, tmp_path)
+    result = predict("--json", *files)
+    assert result.exit_code == 0, result.output
+    answers = {json.loads(line)["file"]: json.loads(line) for line in result.stdout.splitlines()}
+    assert set(answers) == {str(f) for f in files}
+    for name, answer in answers.items():
+        assert answer["prediction"] == label, (name, answer)
+        assert len(answer["probabilities"]) == 10 and sum(answer["probabilities"]) == pytest.approx(1, abs=1e-4)
+
+
+def test_text_output_gives_the_digit_and_the_top_three(tmp_path):
+    Image.fromarray(on_paper(SEVEN)).save(tmp_path / "seven.png")
+    result = predict(tmp_path / "seven.png")
+    assert result.exit_code == 0
+    line = result.stdout.strip()
+    assert line.startswith(f"{tmp_path / 'seven.png'}: 7   (7: ")
+    shares = [float(part.split(": ")[1].rstrip("%)")) for part in line.split("(")[1].split(", ")]
+    assert len(shares) == 3 and shares == sorted(shares, reverse=True)
+    assert "Model: cnn (lesson 3's cnn), trained on sample" in result.stderr
+
+
+def test_bad_files_get_one_line_each_and_the_others_are_still_read(tmp_path):
+    Image.fromarray(on_paper(SEVEN)).save(tmp_path / "good.png")
+    (tmp_path / "empty.png").write_bytes(b"")
+    (tmp_path / "notes.png").write_text("this is not a picture")
+    (tmp_path / "cut.png").write_bytes((tmp_path / "good.png").read_bytes()[:200])
+    Image.fromarray(np.full((60, 60), 240, np.uint8)).save(tmp_path / "blank.png")
+    (tmp_path / "folder.png").mkdir()
+    bad = {"empty.png": "the file is empty", "notes.png": "not an image file", "cut.png": "damaged",
+           "blank.png": "no ink found", "folder.png": "is a folder", "missing.png": "no such file"}
+    result = predict(tmp_path / "good.png", *(tmp_path / name for name in bad))
+    assert result.exit_code == 1
+    assert result.stdout.startswith(f"{tmp_path / 'good.png'}: 7")
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == len(bad)
+    for (name, reason), line in zip(bad.items(), errors):
+        assert line.startswith(f"Error: {tmp_path / name}: ") and reason in line, line
+    assert "6 of 7 files could not be read." in result.stderr
+
+    result = predict("--json", tmp_path / "good.png", tmp_path / "blank.png")
+    assert result.exit_code == 1
+    good, blank = map(json.loads, result.stdout.splitlines())
+    assert good["prediction"] == 7
+    assert blank == {"file": str(tmp_path / "blank.png"), "error": "no ink found: the image is blank or has no contrast"}
+
+
+def test_explain_saves_one_figure_per_image_and_never_reuses_a_name(tmp_path):
+    for folder, digit in (("a", SEVEN), ("b", TWO)):
+        (tmp_path / folder).mkdir()
+        Image.fromarray(on_paper(digit)).save(tmp_path / folder / "digit.png")
+    out = tmp_path / "explained"
+    result = predict("--explain", "--out", out, "--json", tmp_path / "a" / "digit.png", tmp_path / "b" / "digit.png")
+    assert result.exit_code == 0, result.output
+    figures = [json.loads(line)["figure"] for line in result.stdout.splitlines()]
+    assert figures == [str(out / "digit-explained.png"), str(out / "digit-explained-2.png")]
+    for figure in figures:
+        picture(figure)
+
+
+@pytest.mark.parametrize("model", ["logistic", "mlp"])
+def test_the_other_lessons_models_answer_too(tmp_path, model):
+    Image.fromarray(on_paper(SEVEN)).save(tmp_path / "seven.png")
+    result = predict("--model", model, "--json", tmp_path / "seven.png")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["prediction"] == 7
+    assert f"Model: {model} (lesson 2's" in result.stderr
+
+
+def test_training_notice_goes_to_stderr_so_json_stays_clean(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_HOME", str(tmp_path / "fresh-home"))
+    Image.fromarray(on_paper(TWO)).save(tmp_path / "two.png")
+    result = predict("--json", "--model", "logistic", tmp_path / "two.png")
+    assert result.exit_code == 0
+    assert "[softmax regression] training on 4,000 digits" in result.stderr
+    assert [json.loads(line)["file"] for line in result.stdout.splitlines()] == [str(tmp_path / "two.png")]
+
+
+def test_handwriting_that_is_not_mnist_is_read_mostly_right(tmp_path):
+    """UCI digits (other writers, other scanner) as dark-on-light pages: the sample's CNN, a small slice."""
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    labels = {}
+    for i, (page, label, _) in enumerate(scans(seed=5, count=60, sizes=(40, 120))):
+        Image.fromarray(page).save(folder / f"{i}.png")
+        labels[str(folder / f"{i}.png")] = label
+    result = predict("--json", *labels)
+    assert result.exit_code == 0
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    right = np.mean([a["prediction"] == labels[a["file"]] for a in answers])
+    # Trained on 4,000 digits this CNN reads about three in four (74% here); resizing the pages to 28x28
+    # without mnistify reads under a third. Full MNIST's CNN is held to 90% below.
+    assert right >= 0.65, right
+
+
+@full_mnist
+def test_full_mnist_cnn_reads_90_percent_of_other_peoples_handwriting():
+    from course.explain import probabilities
+    from course.predict import load_model
+    from course.preprocess import mnistify
+
+    model, _ = load_model("cnn", source="mnist", data_dir=FULL_MNIST_DIR, seed=42)
+    pages = list(scans(seed=0))
+    answers = probabilities(model, [mnistify(page) for page, _, _ in pages]).argmax(axis=1)
+    assert np.mean(answers == [label for _, label, _ in pages]) >= 0.90
+
+
+def test_scans_are_dark_ink_on_light_paper_at_the_size_asked():
+    grids, labels = load_uci_digits()
+    assert grids.shape == (1797, 8, 8) and grids.max() == 16 and sorted(set(labels)) == list(range(10))
+    page = scan_on_paper(grids[0], 100, np.random.default_rng(0))
+    assert page.shape[0] >= 130 and page.shape[1] >= 130
+    ink_rows = np.flatnonzero((page < 120).any(axis=1))
+    assert 80 <= ink_rows[-1] - ink_rows[0] + 1 <= 100
+    assert np.median(page) > 200
