@@ -1,8 +1,9 @@
 """The lessons, in order (installed as ``course.lessons``).
 
 Each lesson is one module with a `run(story)` function that tells the lesson
-top to bottom. This catalogue holds only their names, so `course list`
-answers without importing TensorFlow.
+top to bottom. This catalogue holds only their names, and the names of the
+trained models other commands reuse, so `course list` answers without
+importing TensorFlow; `trained_model` imports the lesson that defines one.
 """
 
 import importlib
