@@ -69,8 +69,7 @@ def occlusion(model, image, target, versus, patch=6, stride=2):
             copy = image.copy()
             copy[top:top + patch, left:left + patch] = 0
             covered.append(copy)
-    margin = lambda s: s[:, target] - s[:, versus]  # noqa: E731
-    base = margin(scores(model, [image]))[0]
-    covered_scores = scores(model, covered)
+    before, after = scores(model, [image]), scores(model, covered)
+    change = (after[:, target] - after[:, versus]) - (before[0, target] - before[0, versus])
     shape = (len(places), len(places))
-    return (margin(covered_scores) - base).reshape(shape), covered_scores.argmax(axis=1).reshape(shape)
+    return change.reshape(shape), after.argmax(axis=1).reshape(shape)

@@ -129,7 +129,8 @@ def read_image(path):
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
         raise ImageError("the image is too large to open safely") from None
     except (OSError, SyntaxError, ValueError) as error:  # truncated or damaged data
-        raise ImageError(f"the image data is damaged ({str(error).splitlines()[0] if str(error) else type(error).__name__})") from None
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise ImageError(f"the image data is damaged ({reason})") from None
 
 
 def _pixels(image):

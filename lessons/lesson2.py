@@ -175,7 +175,7 @@ def run(story):
     story.say("Lesson 1 had one weighted vote (is it a 9?). For ten digits, give each digit its own vote: "
               "score_d = w_d . x + b_d for d = 0..9, then softmax turns the ten scores into ten "
               "probabilities that add up to 1: p_d = e^score_d / (e^score_0 + ... + e^score_9).")
-    linear, linear_accuracy = fit("softmax regression", softmax_regression)
+    linear, linear_accuracy = trained_model(story, "softmax regression")
     W, b = linear.model.get_layer("votes").get_weights()
     story.say(f"Test accuracy on all ten digits: {linear_accuracy:.2%} with {W.size + b.size:,} numbers. "
               f"Each column of W is a 28x28 template: red pixels vote for that digit, blue against.")
@@ -189,7 +189,7 @@ def run(story):
     story.say(f"One template per digit must cover every way of writing it. An MLP first computes "
               f"{HIDDEN_UNITS} intermediate features h = relu(W1 x + b1), each its own weighted vote of "
               f"pixels, then votes on those features: p = softmax(W2 h + b2).")
-    relu_mlp, mlp_accuracy = fit("mlp (relu)", mlp, activation="relu")
+    relu_mlp, mlp_accuracy = trained_model(story, "mlp (relu)")
     W1, b1, W2, b2 = relu_mlp.model.get_weights()
     story.say(f"Test accuracy: {mlp_accuracy:.2%} with {relu_mlp.model.count_params():,} numbers, "
               f"{points(mlp_accuracy - linear_accuracy)} softmax regression ({linear_accuracy:.2%}).")
