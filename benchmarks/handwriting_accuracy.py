@@ -7,7 +7,9 @@ a dark-on-light page at each of the sizes in course.datasets.handwriting.SIZES,
 off-centre on a larger sheet (7,188 pages). Each model reads every page twice: after
 `mnistify` (what `course predict` does) and after a naive resize of the whole page
 to 28x28 (inverted, nothing else). Prints accuracy overall, by size and by digit, and
-the most frequent confusions. Models come from the model cache (trained first if needed).
+the most frequent confusions. Then the same pages photographed under a shadow that
+darkens the far edge by 80 levels, read with `mnistify`. Models come from the model
+cache (trained first if needed).
 """
 
 import argparse
@@ -17,6 +19,8 @@ from collections import Counter
 import numpy as np
 
 from course.quiet import quiet_tensorflow
+
+SHADOW = 80  # levels of 255 the light falls off across a photographed page
 
 
 def naive(page):
@@ -45,11 +49,13 @@ def main():
     prepared = np.stack([mnistify(page) for page, _, _ in pages])
     seconds = time.perf_counter() - started
     resized = np.stack([naive(page) for page, _, _ in pages])
+    # The same digits photographed: the light falls off across the page until the far edge is 80 levels darker.
+    photographed = np.stack([mnistify(page) for page, _, _ in scans(seed=0, shadow=SHADOW)])
     print(f"{len(pages):,} pages of UCI handwriting; mnistify took {1000 * seconds / len(pages):.2f} ms a page")
     for name in args.models.split(","):
         model, description = load_model(name, source=args.data, data_dir=args.data_dir, seed=42)
         print(f"\n{description}")
-        for how, images in (("mnistify", prepared), ("naive resize", resized)):
+        for how, images in (("mnistify", prepared), ("naive resize", resized), ("photographed", photographed)):
             answers = probabilities(model, images).argmax(axis=1)
             right = answers == labels
             by_size = ", ".join(f"{size}px {right[sizes == size].mean():.1%}" for size in np.unique(sizes))

@@ -166,22 +166,49 @@ def to_grayscale(image):
 
 
 def ink_high(gray, noise=0.15):
-    """Ink 1.0 on paper 0.0, whichever way round the image was, with paper noise removed.
+    """Ink 1.0 on paper 0.0, whichever way round the image was, with paper noise and shadows removed.
 
-    The paper's brightness is read from the border (a digit rarely touches all four
-    edges); if the paper is light, intensities are flipped. Then the paper level
-    maps to 0, the darkest ink to 1, and faint specks below `noise` are cleared.
+    The border tells which way round it is (a digit rarely touches all four edges):
+    light paper means dark ink. The paper's own brightness is then read region by
+    region (`paper_brightness`), so a shadow across a photographed page is not
+    taken for ink. On light paper the ink is how much darker than its paper a pixel
+    is (1 - gray / paper: the same under a shadow as in full light); on dark paper,
+    how much brighter. The strongest ink maps to 1, and faint specks below `noise`
+    are cleared.
     """
     border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
-    paper = np.median(border)
-    ink = 1.0 - gray if paper > 0.5 else gray.copy()
-    paper_level = 1.0 - paper if paper > 0.5 else paper
-    contrast = ink.max() - paper_level
-    if contrast <= 0:
-        return np.zeros_like(ink, dtype=np.float32)
-    ink = np.clip((ink - paper_level) / contrast, 0, 1)
+    light_paper = np.median(border) > 0.5
+    paper = paper_brightness(gray, light_paper)
+    ink = 1 - gray / np.maximum(paper, 1e-3) if light_paper else gray - paper
+    ink = np.clip(ink, 0, None)
+    if ink.max() <= 0:
+        return np.zeros_like(gray, dtype=np.float32)
+    ink = ink / ink.max()
     ink[ink < noise] = 0
     return ink.astype(np.float32)
+
+
+def paper_brightness(gray, light_paper, regions=8):
+    """The paper's brightness under every pixel, smooth across the page (h, w).
+
+    The page is cut into regions x regions tiles. In each, the paper is its 90th
+    brightness percentile (10th for dark paper): most of a tile is paper. A tile a
+    thick stroke covers takes the median paper of its neighbourhood instead, and the
+    tiles are blended smoothly back to full size.
+    """
+    from PIL import Image
+
+    height, width = gray.shape
+    tile_h, tile_w = -(-height // regions), -(-width // regions)
+    padded = np.pad(gray, ((0, tile_h * regions - height), (0, tile_w * regions - width)), mode="edge")
+    tiles = padded.reshape(regions, tile_h, regions, tile_w).transpose(0, 2, 1, 3).reshape(regions, regions, -1)
+    level = np.percentile(tiles, 90 if light_paper else 10, axis=2)
+    around = np.pad(level, 1, mode="edge")
+    neighbours = np.stack([around[r:r + regions, c:c + regions] for r in range(3) for c in range(3)])
+    typical = np.median(neighbours, axis=0)  # of 3x3 tiles: the paper, even where the light changes
+    level = np.maximum(level, typical) if light_paper else np.minimum(level, typical)
+    smooth = Image.fromarray(level.astype(np.float32), mode="F").resize((width, height), Image.Resampling.BILINEAR)
+    return np.asarray(smooth, dtype=np.float32)
 
 
 def fit_into_box(ink, size=MNIST_BOX):

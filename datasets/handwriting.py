@@ -36,12 +36,14 @@ def load_uci_digits():
     return table[:, :64].reshape(-1, 8, 8).astype(np.uint8), table[:, 64]
 
 
-def scan_on_paper(grid, size, rng):
+def scan_on_paper(grid, size, rng, shadow=0):
     """One 8x8 count grid -> a page (uint8, dark ink on light paper) with the digit `size` pixels tall.
 
     The grid is enlarged smoothly (bicubic) to size x size, its counts become ink
     darkness, and it is placed at a random spot on a sheet 1.3 to 2.5 times larger,
     whose brightness drifts slightly from one side to the other and carries grain.
+    shadow > 0 photographs it instead of scanning it: the light falls off across the
+    page, in a random direction, until the far edge is `shadow` levels darker.
     """
     from PIL import Image
 
@@ -55,16 +57,22 @@ def scan_on_paper(grid, size, rng):
     page = paper.copy()
     where = (slice(top, top + size), slice(left, left + size))
     page[where] = ink * INK_LEVEL + (1 - ink) * paper[where]
+    if shadow:
+        angle = rng.uniform(0, 2 * np.pi)
+        rows, cols = np.indices(sheet)
+        ramp = rows * np.sin(angle) + cols * np.cos(angle)
+        ramp = (ramp - ramp.min()) / (ramp.max() - ramp.min())
+        page *= 1 - shadow / PAPER_LEVEL * ramp
     return np.clip(page, 0, 255).astype(np.uint8)
 
 
-def scans(seed=0, sizes=SIZES, count=None):
+def scans(seed=0, sizes=SIZES, count=None, shadow=0):
     """Every UCI digit (or the first `count`) at every size: yields (page, label, "size 48, digit 17")."""
     rng = np.random.default_rng(seed)
     grids, labels = load_uci_digits()
     for index in range(len(labels) if count is None else count):
         for size in sizes:
-            yield scan_on_paper(grids[index], size, rng), int(labels[index]), f"size {size}, digit {index}"
+            yield scan_on_paper(grids[index], size, rng, shadow), int(labels[index]), f"size {size}, digit {index}"
 
 
 if __name__ == "__main__":

@@ -102,3 +102,19 @@ def test_mnistify_leaves_real_mnist_digits_nearly_as_they_are():
     correlations = [np.corrcoef(mnistify(image).ravel(), normalize(image).ravel())[0, 1] for image in images]
     assert np.median(correlations) > 0.95  # most come back as they were: already MNIST-style
     assert np.mean(np.array(correlations) > 0.6) > 0.9  # the rest moved by a pixel at most
+
+
+@pytest.mark.parametrize("dark_on_light", [True, False])
+def test_a_shadow_across_a_photographed_page_is_not_ink(dark_on_light):
+    page = stroke_canvas(300, 240, 30, 20, 160, dark_on_light)
+    paper_like = 0.9 * page + 0.05  # ink at 0.05, paper at 0.95 (or the other way round)
+    rows, cols = np.indices(page.shape)
+    light = 1 - 0.45 * (rows + cols) / (rows + cols).max()  # the far corner gets 45% less light
+    photographed = paper_like * light
+    steps = mnistify_steps(photographed)
+    assert ink_box(steps["ink made high"]) == ink_box(stroke_canvas(300, 240, 30, 20, 160, dark_on_light=False))
+    in_shadow, in_full_light = steps["centred in 28x28"], mnistify(paper_like)
+    assert ink_box(in_shadow) == ink_box(in_full_light)
+    assert np.corrcoef(in_shadow.ravel(), in_full_light.ravel())[0, 1] > 0.98
+    if dark_on_light:  # ink is read relative to its own paper, so a shadow does not even fade it
+        np.testing.assert_allclose(in_shadow, in_full_light, atol=0.1)
