@@ -176,8 +176,7 @@ def ink_high(gray, noise=0.15):
     how much brighter. The strongest ink maps to 1, and faint specks below `noise`
     are cleared.
     """
-    border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
-    light_paper = np.median(border) > 0.5
+    light_paper = paper_is_light(gray)
     paper = paper_brightness(gray, light_paper)
     ink = 1 - gray / np.maximum(paper, 1e-3) if light_paper else gray - paper
     ink = np.clip(ink, 0, None)
@@ -186,6 +185,12 @@ def ink_high(gray, noise=0.15):
     ink = ink / ink.max()
     ink[ink < noise] = 0
     return ink.astype(np.float32)
+
+
+def paper_is_light(gray):
+    """True when the border of the picture (the paper, as a digit rarely touches all four edges) is light."""
+    border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
+    return bool(np.median(border) > 0.5)
 
 
 def paper_brightness(gray, light_paper, regions=8):

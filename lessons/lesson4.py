@@ -25,7 +25,7 @@ from course.explain import model_input, occlusion, probabilities, saliency, scor
 from course.lessons import lesson1, lesson2, trained_model
 from course.plots import (confusion_counts, confusion_matrix, digit_grid, feature_maps, panels, prediction_figure,
                           probability_bars, saliency_image, show_digit)
-from course.preprocess import mnistify_steps, normalize, read_image
+from course.preprocess import mnistify_steps, normalize, paper_is_light, read_image
 
 FOUR, NINE = 4, 9
 EXAMPLE = "example_digit.png"  # in course.datasets: a UCI 9, rendered as a scan (datasets/handwriting.py)
@@ -265,7 +265,7 @@ def run(story):
     story.say(f"{'Your image' if story.image else 'A bundled example, a 9 written by someone MNIST never saw'} "
               f"({picture_path.name}, {steps['original'].shape[1]}x{steps['original'].shape[0]} pixels) went "
               f"through mnistify: grayscale, ink made high (the paper read from the border was "
-              f"{'light' if np.median(steps['grayscale'][0]) > 0.5 else 'dark'}), cropped to the ink "
+              f"{'light' if paper_is_light(steps['grayscale']) else 'dark'}), cropped to the ink "
               f"({cropped.shape[1]}x{cropped.shape[0]}), fitted into 20x20, centred by mass in 28x28.")
     story.say(f"The answer: {top3[0]} ({p_own[top3[0]]:.1%}); then {top3[1]} ({p_own[top3[1]]:.1%}) and "
               f"{top3[2]} ({p_own[top3[2]]:.1%})."
