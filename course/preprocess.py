@@ -103,13 +103,14 @@ class ImageError(ValueError):
 def read_image(path):
     """The picture in an image file as a uint8 array: (h, w) grayscale, (h, w, 3) RGB or (h, w, 4) RGBA.
 
-    PNG, JPEG, BMP, GIF (its first frame) and anything else Pillow opens. Palette
-    images keep their transparency as RGBA; 16-bit grayscale is scaled to 0-255.
+    PNG, JPEG, BMP, GIF (its first frame) and anything else Pillow opens. A photo is
+    turned upright as its EXIF orientation says. Palette images keep their
+    transparency as RGBA; 16-bit grayscale is scaled to 0-255.
     Raises ImageError (missing, empty, not an image, damaged) with a one-line reason.
     """
     import warnings
 
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageOps, UnidentifiedImageError
 
     path = Path(path)
     if not path.exists():
@@ -123,7 +124,8 @@ def read_image(path):
             warnings.simplefilter("error", Image.DecompressionBombWarning)  # a huge image is refused, not decoded
             with Image.open(path) as image:
                 image.seek(0)  # an animated GIF: its first frame
-                return _pixels(image)
+                # A phone stores a photo as the sensor saw it, plus an EXIF note of how to turn it upright.
+                return _pixels(ImageOps.exif_transpose(image))
     except UnidentifiedImageError:
         raise ImageError("not an image file Pillow can read (PNG, JPEG, BMP, GIF, ...)") from None
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):

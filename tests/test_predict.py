@@ -68,6 +68,19 @@ def save_in_every_form(digit, folder):
     return sorted(folder.iterdir())
 
 
+def test_a_phone_photo_is_turned_upright_as_its_exif_says(tmp_path):
+    page = on_paper(SEVEN)
+    sideways = Image.fromarray(np.rot90(page, k=1).copy())  # stored turned a quarter to the left ...
+    exif = Image.Exif()
+    exif[0x0112] = 6  # ... with EXIF orientation 6: "turn 90 degrees clockwise to view"
+    sideways.save(tmp_path / "phone.jpg", exif=exif)
+    from course.preprocess import read_image
+
+    assert read_image(tmp_path / "phone.jpg").shape == page.shape
+    result = predict("--json", tmp_path / "phone.jpg")
+    assert json.loads(result.stdout)["prediction"] == 7
+
+
 @pytest.mark.parametrize("digit, label", [(SEVEN, 7), (TWO, 2)])
 def test_every_format_and_mode_reads_the_same_digit(tmp_path, digit, label):
     files = save_in_every_form(digit, tmp_path)
