@@ -118,3 +118,22 @@ def test_a_shadow_across_a_photographed_page_is_not_ink(dark_on_light):
     assert np.corrcoef(in_shadow.ravel(), in_full_light.ravel())[0, 1] > 0.98
     if dark_on_light:  # ink is read relative to its own paper, so a shadow does not even fade it
         np.testing.assert_allclose(in_shadow, in_full_light, atol=0.1)
+
+
+def test_specks_of_dust_around_the_digit_are_not_part_of_it():
+    clean = stroke_canvas(300, 240, 60, 60, 160)
+    dusty = clean.copy()
+    for row, col in [(5, 5), (290, 10), (150, 230), (20, 200)]:  # 3x3 dark specks on the margins
+        dusty[row:row + 3, col:col + 3] = 0
+    steps = mnistify_steps(dusty)
+    assert steps["cropped"].shape == mnistify_steps(clean)["cropped"].shape
+    np.testing.assert_allclose(steps["centred in 28x28"], mnistify(clean), atol=1e-6)
+
+
+def test_a_digit_in_two_pieces_keeps_both():
+    five = np.full((120, 100), 255, dtype=np.uint8)
+    five[20:26, 40:80] = 0  # the top bar, lifted off the body by a gap of paper
+    five[34:100, 30:38] = 0  # the body: a stem ...
+    five[94:100, 30:70] = 0  # ... and a foot
+    rows, cols = ink_box(mnistify_steps(five)["ink made high"])
+    assert mnistify_steps(five)["cropped"].shape == (rows.stop - rows.start, cols.stop - cols.start)
