@@ -200,7 +200,8 @@ def run(story):
     hardest = np.unravel_index(np.argmin(change), change.shape)
     story.say(f"Occlusion: a {PATCH}x{PATCH} square of paper placed at each of {answers.size} places. The answer "
               f"changed at {flips} of them. The square that hurts {target} most (top-left at row "
-              f"{STRIDE * hardest[0]}, column {STRIDE * hardest[1]}) lowers score({target}) - score({versus}) by {-change[hardest]:.2f}.")
+              f"{STRIDE * hardest[0]}, column {STRIDE * hardest[1]}) lowers score({target}) - score({versus}) "
+              f"by {-change[hardest]:.2f}.")
     fig, axes = panels(1, 3, (3.2, 2.8))
     show_digit(digit, ax=axes[0, 0], title=f"the digit: {answer} ({p_digit[answer]:.0%})")
     saliency_image(gradient, digit, ax=axes[0, 1], title=f"saliency of {target} - {versus}",
@@ -210,8 +211,9 @@ def run(story):
                    labels=(f"covering it hurts {target}", f"helps {target}"), extent=(first, last, last, first))
     story.figure(fig, "why_this_and_not_that")
 
-    nines = np.flatnonzero(y_test == NINE)
-    right = nines[probabilities(model, x_test[nines]).argmax(axis=1) == NINE]
+    p_test = probabilities(model, x_test)  # every test digit, once: here and in step 3
+    predicted = p_test.argmax(axis=1)
+    right = np.flatnonzero((y_test == NINE) & (predicted == NINE))
     tried = right[:COUNTERFACTUAL_NINES]
     results = [erase_closing_stroke(model, x_test[i]) for i in tried]
     after = probabilities(model, [erased for erased, _ in results]).argmax(axis=1) if results else np.array([])
@@ -236,8 +238,6 @@ def run(story):
 
     # ---------------------------------------------------------------- step 3
     story.step(3, "Where the model fails")
-    p_test = probabilities(model, x_test)
-    predicted = p_test.argmax(axis=1)
     counts = confusion_counts(y_test, predicted)
     wrong = np.flatnonzero(predicted != y_test)
     story.say(f"{len(wrong)} of {len(y_test):,} test digits are wrong ({len(wrong) / len(y_test):.2%}).")
