@@ -54,6 +54,14 @@ def saliency(model, image, target, versus=None):
     return tape.gradient(difference, x).numpy().reshape(28, 28)
 
 
+def blank_squares(image, corners, size):
+    """One copy of the image per (top, left) corner, with that size x size square set to paper (0)."""
+    copies = np.repeat(np.asarray(image, dtype=np.float32)[None], len(corners), axis=0)
+    for copy, (top, left) in zip(copies, corners):
+        copy[top:top + size, left:left + size] = 0
+    return copies
+
+
 def occlusion(model, image, target, versus, patch=6, stride=2):
     """Blank out a patch x patch square at every place; returns (change, answers), each (places, places).
 
@@ -63,12 +71,7 @@ def occlusion(model, image, target, versus, patch=6, stride=2):
     """
     image = np.asarray(image, dtype=np.float32)
     places = range(0, 28 - patch + 1, stride)
-    covered = []
-    for top in places:
-        for left in places:
-            copy = image.copy()
-            copy[top:top + patch, left:left + patch] = 0
-            covered.append(copy)
+    covered = blank_squares(image, [(top, left) for top in places for left in places], patch)
     before, after = scores(model, [image]), scores(model, covered)
     change = (after[:, target] - after[:, versus]) - (before[0, target] - before[0, versus])
     shape = (len(places), len(places))

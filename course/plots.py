@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
-from course.preprocess import ink_box
+from course.preprocess import MNISTIFIED, ink_box
 
 INK = "gray_r"  # ink dark on light paper, as the digit was written
 VOTES = "RdBu_r"  # red pushes towards one answer, blue towards the other, white abstains
@@ -302,7 +302,7 @@ def prediction_figure(steps, saliency, probabilities, title=None):
     fig, axes = panels(1, len(steps) + 2, (2.2, 2.4))
     preprocessing_steps(steps, axes[0, :len(steps)])
     answer = int(np.argmax(probabilities))
-    saliency_image(saliency, list(steps.values())[-1], ax=axes[0, -2],
+    saliency_image(saliency, steps[MNISTIFIED], ax=axes[0, -2],
                    title=f"saliency of {answer}", labels=("less", "more"))
     probability_bars(probabilities, ax=axes[0, -1], title=f"answer: {answer} ({probabilities[answer]:.0%})")
     if title:

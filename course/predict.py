@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from course.preprocess import ImageError, mnistify_steps, read_image
+from course.preprocess import MNISTIFIED, ImageError, mnistify_steps, read_image
 
 
 @dataclass
@@ -87,7 +87,7 @@ def predict_files(model, paths, explain_to=None):
             continue
         predictions.append(Prediction(str(path)))
     if readable:
-        images = [list(steps.values())[-1] for steps in readable.values()]
+        images = [steps[MNISTIFIED] for steps in readable.values()]
         for index, p in zip(readable, probabilities(model, images)):
             predictions[index].probabilities = [float(v) for v in p]
     if explain_to is not None:
@@ -98,9 +98,8 @@ def predict_files(model, paths, explain_to=None):
         taken = set()
         for index, steps in readable.items():
             prediction = predictions[index]
-            image = list(steps.values())[-1]
-            fig = prediction_figure(steps, saliency(model, image, prediction.digit), prediction.probabilities,
-                                    title=Path(prediction.file).name)
+            fig = prediction_figure(steps, saliency(model, steps[MNISTIFIED], prediction.digit),
+                                    prediction.probabilities, title=Path(prediction.file).name)
             target = explanation_path(Path(explain_to), prediction.file, taken)
             fig.savefig(target, dpi=100)
             plt.close(fig)

@@ -17,6 +17,7 @@ import numpy as np
 
 MNIST_SIZE = 28
 MNIST_BOX = 20  # MNIST digits were scaled to fit a 20x20 box, then centred by mass in 28x28
+MNISTIFIED = f"centred in {MNIST_SIZE}x{MNIST_SIZE}"  # the name of mnistify's last step: its result
 
 
 def normalize(images):
@@ -111,7 +112,7 @@ def mnistify_steps(image):
     fitted = fit_into_box(cropped, MNIST_BOX)
     centred = centre_by_mass(fitted, MNIST_SIZE)
     return {"original": original, "grayscale": gray, "ink made high": ink, "cropped": cropped,
-            f"fitted into {MNIST_BOX}x{MNIST_BOX}": fitted, f"centred in {MNIST_SIZE}x{MNIST_SIZE}": centred}
+            f"fitted into {MNIST_BOX}x{MNIST_BOX}": fitted, MNISTIFIED: centred}
 
 
 def mnistify(image):
@@ -122,7 +123,7 @@ def mnistify(image):
     (1.0) on a 0.0 background, cropped, scaled to fit 20x20 keeping its aspect
     ratio, and placed so its centre of mass is the centre of the 28x28 image.
     """
-    return list(mnistify_steps(image).values())[-1]
+    return mnistify_steps(image)[MNISTIFIED]
 
 
 class ImageError(ValueError):

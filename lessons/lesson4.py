@@ -21,11 +21,11 @@ from pathlib import Path
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from course.explain import model_input, occlusion, probabilities, saliency, scores
+from course.explain import blank_squares, model_input, occlusion, probabilities, saliency, scores
 from course.lessons import lesson1, lesson2, trained_model
 from course.plots import (confusion_counts, confusion_matrix, digit_grid, feature_maps, panels, prediction_figure,
                           probability_bars, saliency_image, show_digit)
-from course.preprocess import mnistify_steps, normalize, paper_is_light, read_image
+from course.preprocess import MNISTIFIED, mnistify_steps, normalize, paper_is_light, read_image
 
 FOUR, NINE = 4, 9
 EXAMPLE = "example_digit.png"  # in course.datasets: a UCI 9, rendered as a scan (datasets/handwriting.py)
@@ -116,11 +116,7 @@ def erase_closing_stroke(model, image, target=NINE, versus=FOUR):
                   if current[r:r + ERASER, c:c + ERASER].sum() > 0]
         if not places:
             break
-        candidates = []
-        for r, c in places:
-            copy = current.copy()
-            copy[r:r + ERASER, c:c + ERASER] = 0
-            candidates.append(copy)
+        candidates = blank_squares(current, places, ERASER)
         s = scores(model, candidates)
         best = int(np.argmin(s[:, target] - s[:, versus]))
         current = candidates[best]
@@ -145,7 +141,7 @@ def run(story):
 
     picture_path = Path(story.image) if story.image else example_image()
     steps = mnistify_steps(read_image(picture_path))
-    own = list(steps.values())[-1]
+    own = steps[MNISTIFIED]
     if story.image:
         digit, where = own, f"your digit from {picture_path.name} (step 4 shows how it was pre-processed)"
     else:
