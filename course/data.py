@@ -14,15 +14,18 @@ Sources:
 - "auto": "mnist" if prepared; else one quick download attempt; else "sample", with a notice.
 """
 
+import hashlib
+import os
 import socket
 import threading
+import zipfile
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
-from course.places import DATA_SOURCES as SOURCES, tfds_data_dir
+from course.places import DATA_SOURCES as SOURCES, course_home, tfds_data_dir
 
 MNIST_HOST = ("storage.googleapis.com", 443)  # where tensorflow-datasets downloads MNIST from
 DOWNLOAD_PROBE_SECONDS = 3.0
@@ -109,17 +112,63 @@ def mnist_prepared(data_dir=None):
 
 
 def load_mnist(data_dir=None, download=False):
-    """Full MNIST through tensorflow-datasets, as NumPy arrays."""
+    """Full MNIST through tensorflow-datasets, as NumPy arrays.
+
+    Decoding tensorflow-datasets' files takes seconds, so the decoded arrays are kept
+    (55 MB, in course_home()/data) and read back on the next load, until the prepared
+    files change. An unreadable copy is decoded again and replaced.
+    """
+    data_dir = tfds_data_dir(data_dir)
+    prepared = mnist_prepared(data_dir)
+    if prepared:
+        try:
+            with np.load(decoded_copy(prepared), allow_pickle=False) as arrays:
+                return Digits(arrays["x_train"], arrays["y_train"], arrays["x_test"], arrays["y_test"],
+                              "mnist", str(prepared))
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+            pass  # not decoded yet, or an unreadable copy
+
     from course.quiet import quiet_tensorflow
 
     quiet_tensorflow()
     import tensorflow_datasets as tfds
 
-    data_dir = tfds_data_dir(data_dir)
     train, test = tfds.as_numpy(tfds.load("mnist", split=["train", "test"], batch_size=-1, as_supervised=True,
                                           data_dir=str(data_dir), download=download))
-    return Digits(train[0][..., 0], train[1].astype(np.int64), test[0][..., 0], test[1].astype(np.int64),
-                  "mnist", str(mnist_prepared(data_dir) or data_dir))
+    prepared = mnist_prepared(data_dir)
+    digits = Digits(train[0][..., 0], train[1].astype(np.int64), test[0][..., 0], test[1].astype(np.int64),
+                    "mnist", str(prepared or data_dir))
+    if prepared:
+        keep_decoded_copy(digits, decoded_copy(prepared))
+    return digits
+
+
+def decoded_copy(prepared):
+    """Where the decoded arrays of the prepared folder are kept: named by the folder, and by its files'
+    sizes and times, so a re-import is decoded afresh."""
+    folder = Path(prepared).resolve()
+    files = sorted((str(f.relative_to(folder)), f.stat().st_size, f.stat().st_mtime_ns)
+                   for f in folder.rglob("*") if f.is_file())
+    where = hashlib.sha256(str(folder).encode()).hexdigest()[:12]
+    what = hashlib.sha256(repr(files).encode()).hexdigest()[:12]
+    return course_home() / "data" / f"mnist-{where}-{what}.npz"
+
+
+def keep_decoded_copy(digits, path):
+    """Write the arrays under a temporary name and rename it into place, replacing older copies of the same
+    folder; a folder that cannot be written to only means decoding again next time."""
+    partial = path.with_name(f".{path.stem}.{os.getpid()}.partial.npz")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(partial, "wb") as file:
+            np.savez(file, x_train=digits.x_train, y_train=digits.y_train, x_test=digits.x_test,
+                     y_test=digits.y_test)
+        os.replace(partial, path)
+        for older in path.parent.glob(f"{path.stem.rsplit('-', 1)[0]}-*.npz"):
+            if older != path:
+                older.unlink(missing_ok=True)
+    except OSError:
+        partial.unlink(missing_ok=True)
 
 
 def mnist_host_reachable(seconds=DOWNLOAD_PROBE_SECONDS):

@@ -20,9 +20,10 @@ from course.preprocess import normalize
 from course.training import STEPS_PER_CALL, train_and_test
 
 FOUR, NINE = 4, 9
-EPOCHS = 2
+EPOCHS = 3
 BATCH_SIZE = 128
 PEAK_LEARNING_RATE = 0.01
+BORDER = 2  # pixels the CNN crops from each side of the 28x28 image
 
 
 def kernel(picture):
@@ -96,11 +97,14 @@ def cnn(total_steps):
     """A small LeNet-like network: 5x5 convolutions find strokes and curves, pooling keeps the strongest."""
     model = keras.Sequential([
         keras.Input(shape=(28, 28, 1)),
-        keras.layers.Conv2D(16, 5, activation="relu", name="conv1"),  # 16 kernels, 5x5: 24x24 maps
-        keras.layers.MaxPooling2D(2, name="pool1"),  # keep the largest of every 2x2: 12x12
-        keras.layers.Conv2D(32, 5, activation="relu", name="conv2"),  # 32 kernels over 16 maps: 8x8
-        keras.layers.MaxPooling2D(2, name="pool2"),  # 4x4
-        keras.layers.Flatten(name="flatten"),  # 4x4x32 = 512 numbers: which shapes were found where
+        # MNIST digits were fitted into 20x20 and centred in 28x28, so the outer 2 pixels are nearly always
+        # paper; skipping them makes an epoch about twice as fast on a 2-core CPU (step 2 prints their ink).
+        keras.layers.Cropping2D(BORDER, name="crop"),
+        keras.layers.Conv2D(16, 5, activation="relu", name="conv1"),  # 16 kernels, 5x5: 20x20 maps
+        keras.layers.MaxPooling2D(2, name="pool1"),  # keep the largest of every 2x2: 10x10
+        keras.layers.Conv2D(32, 5, activation="relu", name="conv2"),  # 32 kernels over 16 maps: 6x6
+        keras.layers.MaxPooling2D(2, name="pool2"),  # 3x3
+        keras.layers.Flatten(name="flatten"),  # 3x3x32 = 288 numbers: which shapes were found where
         keras.layers.Dense(128, activation="relu", name="dense"),
         keras.layers.Dense(10, activation="softmax", name="output"),
     ], name="cnn")
@@ -157,7 +161,8 @@ def run(story):
     story.say(f"The arc detector's strongest response in the top half: {arc_peak['9']:.2f} on this 9, "
               f"{arc_peak['4']:.2f} on this 4 (its best possible score is {arc[arc > 0].sum():.0f}: "
               f"ink on every + and none on any -).")
-    top_peaks = {d: np.mean([conv2d_by_hand(image, arc)[:12].max() for image in x_test[y_test == d][:100]])
+    # Keras's Conv2D, just shown to equal the double loop, scores the 200 digits faster.
+    top_peaks = {d: conv2d_by_keras(x_test[y_test == d][:100], [arc])[:, :12].max(axis=(1, 2, 3)).mean()
                  for d in (NINE, FOUR)}
     story.say(f"Over {min(100, np.sum(y_test == NINE))} test 9s the average is {top_peaks[NINE]:.2f}; over "
               f"{min(100, np.sum(y_test == FOUR))} test 4s, {top_peaks[FOUR]:.2f}. "
@@ -176,6 +181,11 @@ def run(story):
               f"{mlp_params:,} for lesson 2's MLP"
               + (f": {mlp_params / model.count_params():.1f} times fewer, because the same small kernels are "
                  f"reused at every place in the image." if model.count_params() < mlp_params else "."))
+    border = np.ones((28, 28), bool)
+    border[BORDER:-BORDER, BORDER:-BORDER] = False
+    story.say(f"Its first layer crops the image to the middle {28 - 2 * BORDER}x{28 - 2 * BORDER}: the "
+              f"{BORDER}-pixel border holds {digits.x_train[:, border].sum() / digits.x_train.sum():.2%} of the "
+              f"training digits' ink, and skipping it makes every convolution smaller.")
     story.figure(learning_curves({"cnn": trained.history}, title="CNN training"), "cnn_learning_curves")
     filters = model.get_layer("conv1").get_weights()[0][:, :, 0, :].transpose(2, 0, 1)
     story.figure(feature_maps(filters, [f"filter {i}" for i in range(len(filters))],

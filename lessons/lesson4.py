@@ -60,7 +60,7 @@ def max_pool_by_hand(maps, size=2):
 def forward_by_hand(model, image):
     """Run the model's layers one after another in NumPy; returns [(layer name, output)] for one image.
 
-    Knows every layer the course's models use: Dense, Conv2D, MaxPooling2D, Flatten.
+    Knows every layer the course's models use: Dense, Conv2D, Cropping2D, MaxPooling2D, Flatten.
     """
     x = np.asarray(image, dtype=np.float32).reshape(model.input_shape[1:])
     outputs = []
@@ -69,6 +69,9 @@ def forward_by_hand(model, image):
         if kind == "Conv2D":
             kernels, bias = layer.get_weights()
             x = ACTIVATIONS[layer.get_config()["activation"]](conv2d_layer_by_hand(x, kernels, bias))
+        elif kind == "Cropping2D":
+            (top, bottom), (left, right) = layer.get_config()["cropping"]
+            x = x[top:x.shape[0] - bottom, left:x.shape[1] - right]
         elif kind == "MaxPooling2D":
             x = max_pool_by_hand(x, layer.get_config()["pool_size"][0])
         elif kind == "Flatten":
@@ -93,7 +96,7 @@ def keras_layer_outputs(model, image):
 
 
 def multiplications(layer, output_shape):
-    """How many multiplications the layer makes (pooling and flattening make none)."""
+    """How many multiplications the layer makes (cropping, pooling and flattening make none)."""
     kind = type(layer).__name__
     if kind in ("Conv2D", "Dense"):
         kernel = layer.get_weights()[0]

@@ -72,6 +72,42 @@ def test_idx_import_round_trip_through_tensorflow_datasets(idx_folder, tmp_path)
     assert import_mnist(folder, data_dir, replace=True)[1] == {"train": 30, "test": 10}
 
 
+def test_decoded_mnist_is_kept_read_back_and_renewed(idx_folder, tmp_path):
+    folder, arrays = idx_folder
+    data_dir = tmp_path / "tfds"
+    import_mnist(folder, data_dir)
+    decoded = load_digits("mnist", data_dir)
+    copies = list((tmp_path / "home" / "data").glob("mnist-*.npz"))
+    assert len(copies) == 1
+    with np.load(copies[0]) as kept:
+        np.testing.assert_array_equal(kept["x_train"], decoded.x_train)
+
+    # The next load reads the kept copy: change it, and the change comes back.
+    marked = decoded.x_train.copy()
+    marked[0, 0, 0] = 77
+    np.savez(copies[0], x_train=marked, y_train=decoded.y_train, x_test=decoded.x_test, y_test=decoded.y_test)
+    assert load_digits("mnist", data_dir).x_train[0, 0, 0] == 77
+
+    # An unreadable copy is decoded again from tensorflow-datasets' files, and replaced.
+    copies[0].write_bytes(b"PK\x03\x04 not a whole zip file")
+    again = load_digits("mnist", data_dir)
+    np.testing.assert_array_equal(again.x_train, decoded.x_train)
+    with np.load(copies[0]) as kept:
+        np.testing.assert_array_equal(kept["y_test"], decoded.y_test)
+
+    # Importing other digits over them is seen: they are decoded afresh, and the old copy is removed.
+    other = tmp_path / "other"
+    other.mkdir()
+    digits = load_sample()
+    for (split, kind), name in FILES.items():
+        array = (digits.x_train[100:120] if split == "train" else digits.x_test[100:105]) if kind == "images" \
+            else (digits.y_train[100:120] if split == "train" else digits.y_test[100:105])
+        write_idx(other / name, array, kind, compress=False)
+    import_mnist(other, data_dir, replace=True)
+    assert load_digits("mnist", data_dir).counts == {"train": 20, "test": 5}
+    assert len(list((tmp_path / "home" / "data").glob("mnist-*.npz"))) == 1
+
+
 def corrupt_truncate(path):
     path.write_bytes(path.read_bytes()[:-5])
 

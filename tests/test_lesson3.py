@@ -6,6 +6,8 @@ from click.testing import CliRunner
 
 from conftest import picture
 from course.cli import cli
+from course.data import load_sample
+from course.runner import QUICK_TEST, QUICK_TRAIN
 from lessons_under_test import lesson3
 
 
@@ -56,10 +58,14 @@ def test_lessons_2_and_3_quick_and_lesson_3_reuses_lesson_2s_models(tmp_path):
     assert float(difference.group(1)) <= 1e-5
 
     output, report = run_quick(3, tmp_path)
-    assert report["models"]["cnn"]["params"] == 16 * 26 + 32 * (16 * 25 + 1) + 512 * 128 + 128 + 128 * 10 + 10 and not report["models"]["cnn"]["cached"]
+    assert report["models"]["cnn"]["params"] == 16 * 26 + 32 * (16 * 25 + 1) + 288 * 128 + 128 + 128 * 10 + 10 and not report["models"]["cnn"]["cached"]
     assert report["models"]["mlp (relu)"]["cached"] and report["models"]["softmax regression"]["cached"]
     assert len(report["figures"]) == 5
     difference = re.search(r"largest difference (\d\.\de[-+]\d+)", output.replace("\n", " "))
     assert float(difference.group(1)) <= 1e-5
+    sample = load_sample().head(QUICK_TRAIN, QUICK_TEST).x_train.astype(float)  # the digits --quick trains on
+    inner = sample[:, 2:-2, 2:-2].sum()
+    border_ink = re.search(r"the 2-pixel border holds ([\d.]+)% of the training digits' ink", output.replace("\n", " "))
+    assert float(border_ink.group(1)) == round(100 * (1 - inner / sample.sum()), 2)
     cnn_error = re.search(r"cnn \(lesson 3\)\s+([\d.]+)%", output).group(1)
     assert float(cnn_error) == round(100 * (1 - report["models"]["cnn"]["test_accuracy"]), 2)
