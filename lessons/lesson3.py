@@ -5,9 +5,10 @@ The question: how can math functions find a curve, like the closed top of a 9?
 1. Hand-made 5x5 kernels (edges in four directions, and an arc) slid over a 9
    and a 4: first by hand in NumPy, then by a Keras Conv2D layer given the same
    weights. The two agree, and the arc detector answers to the 9's closed top.
-2. A convolutional network (conv -> pool -> conv -> pool -> dense) learns its
-   own kernels: its accuracy, its first-layer filters, what every layer sees of
-   a 9 and a 4, and its parameter count beside the MLP's.
+2. A convolutional network (conv -> pool -> conv -> pool -> dense, on the image
+   without its 2-pixel paper border) learns its own kernels: its accuracy, its
+   first-layer filters, what every layer sees of a 9 and a 4, and its parameter
+   count beside the MLP's.
 3. The scoreboard: the lessons' models beside LeCun et al. (1998).
 """
 
