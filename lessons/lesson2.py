@@ -79,15 +79,18 @@ def train_model(story, name, build, data, **build_args):
 REUSED = {"softmax regression": (softmax_regression, {}), "mlp (relu)": (mlp, {"activation": "relu"})}
 
 
-def trained_model(story, name):
+def flat_data(digits):
+    """The digits as this lesson's models read them: (x_train, y_train, x_test, y_test), 784 numbers 0-1 each."""
+    return flatten(normalize(digits.x_train)), digits.y_train, flatten(normalize(digits.x_test)), digits.y_test
+
+
+def trained_model(story, name, data=None):
     """The model `name` of REUSED trained on the story's digits (from the cache once lesson 2 trained it).
 
-    Returns (Trained, test accuracy).
+    data: flat_data(story.digits), when the caller has it already. Returns (Trained, test accuracy).
     """
-    digits = story.digits
-    data = (flatten(normalize(digits.x_train)), digits.y_train, flatten(normalize(digits.x_test)), digits.y_test)
     build, build_args = REUSED[name]
-    return train_model(story, name, build, data, **build_args)
+    return train_model(story, name, build, data or flat_data(story.digits), **build_args)
 
 
 def epochs_to_reach(history, target):
@@ -163,19 +166,19 @@ def relu_output_conclusions(softmax_run, relu_run):
 
 def run(story):
     digits = story.digits
-    x_train, x_test = flatten(normalize(digits.x_train)), flatten(normalize(digits.x_test))
-    y_train, y_test = digits.y_train, digits.y_test
+    data = flat_data(digits)
+    _, _, x_test, y_test = data
     epochs = story.epochs(EPOCHS)
 
     def fit(name, build, **build_args):
-        return train_model(story, name, build, (x_train, y_train, x_test, y_test), **build_args)
+        return train_model(story, name, build, data, **build_args)
 
     # ---------------------------------------------------------------- step 1
     story.step(1, "Softmax regression: ten templates")
     story.say("Lesson 1 had one weighted vote (is it a 9?). For ten digits, give each digit its own vote: "
               "score_d = w_d . x + b_d for d = 0..9, then softmax turns the ten scores into ten "
               "probabilities that add up to 1: p_d = e^score_d / (e^score_0 + ... + e^score_9).")
-    linear, linear_accuracy = trained_model(story, "softmax regression")
+    linear, linear_accuracy = trained_model(story, "softmax regression", data)
     W, b = linear.model.get_layer("votes").get_weights()
     story.say(f"Test accuracy on all ten digits: {linear_accuracy:.2%} with {W.size + b.size:,} numbers. "
               f"Each column of W is a 28x28 template: red pixels vote for that digit, blue against.")
@@ -189,7 +192,7 @@ def run(story):
     story.say(f"One template per digit must cover every way of writing it. An MLP first computes "
               f"{HIDDEN_UNITS} intermediate features h = relu(W1 x + b1), each its own weighted vote of "
               f"pixels, then votes on those features: p = softmax(W2 h + b2).")
-    relu_mlp, mlp_accuracy = trained_model(story, "mlp (relu)")
+    relu_mlp, mlp_accuracy = trained_model(story, "mlp (relu)", data)
     W1, b1, W2, b2 = relu_mlp.model.get_weights()
     story.say(f"Test accuracy: {mlp_accuracy:.2%} with {relu_mlp.model.count_params():,} numbers, "
               f"{points(mlp_accuracy - linear_accuracy)} softmax regression ({linear_accuracy:.2%}).")

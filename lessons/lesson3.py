@@ -211,10 +211,10 @@ def run(story):
 
     # ---------------------------------------------------------------- step 3
     story.step(3, "The scoreboard")
-    errors = {}
+    errors, flat = {}, lesson2.flat_data(digits)
     for name, paper in (("softmax regression", "linear classifier (1-layer NN)"),
                         ("mlp (relu)", "2-layer NN, 300 hidden units")):
-        _, earlier_accuracy = lesson2.trained_model(story, name)  # cached by lesson 2
+        _, earlier_accuracy = lesson2.trained_model(story, name, flat)  # cached by lesson 2
         errors[f"{name} (lesson 2)"] = (1 - earlier_accuracy, paper)
     errors["cnn (lesson 3)"] = (1 - accuracy, "LeNet-5")
     where = "the full MNIST test set" if digits.source == "mnist" else \
