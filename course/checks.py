@@ -30,6 +30,16 @@ class Failure:
     hint: str = ""
 
 
+@dataclass
+class Result:
+    """One check's verdict, as `course check` prints it."""
+
+    name: str
+    passed: bool
+    shown: str = ""  # the input, as the learner should see it
+    failure: Failure | None = None
+
+
 def describe(array):
     array = np.asarray(array)
     if array.size <= 6:
@@ -167,13 +177,16 @@ def cases_1_3(rng):
     n = int(rng.integers(5, 12))
     X, w, b = rng.random((n, 784)), rng.normal(0, 0.05, 784), float(rng.normal())
     shape_hint = "Return one probability per row, shape (n,): X @ w with w of shape (784,), not (784, 1)."
+    stability = "A score of -6,000 or +6,000 overflows np.exp one way or the other: use a stable sigmoid (exercise 1.2)."
 
     def judge(returned, args):
-        return compare(returned, reference_sigmoid(args[0] @ args[1] + args[2]), hint=shape_hint)
+        return first_failure(compare(returned, reference_sigmoid(args[0] @ args[1] + args[2]), hint=shape_hint),
+                             quiet(returned, stability))
 
-    far = np.vstack([X[:2] * 0, X[:2]])
+    big = w * 400
+    far = np.vstack([big > 0, big < 0, X[:2]]).astype(float)  # ink on every positive / every negative weight
     return [Case(f"{n} random images", (X, w, b), judge, shown=f"X ({n}, 784), w (784,), b {b:.3f}"),
-            Case("large weights (scores in the hundreds)", (far, w * 400, b), judge,
+            Case("large weights: scores of about +6,000 and -6,000", (far, big, b), judge,
                  shown="X (4, 784), w (784,) * 400"),
             Case("a single image", (X[:1], w, 0.0), judge, shown="X (1, 784), w (784,), b 0.0")]
 
@@ -257,50 +270,85 @@ def cases_3_2(rng):
             Case("7x9, size 3", (x, 3), judge, shown="(7, 9), size=3")]
 
 
-def synthetic_digit(rng, height, width, dark_on_light=True):
-    """A 7-like stroke, off-centre on a canvas: what a photo of a digit might look like."""
-    ink = np.zeros((height, width))
-    top, left = int(rng.integers(2, height // 3)), int(rng.integers(2, width // 3))
-    size = min(height - top - 2, width - left - 2)
-    ink[top:top + max(2, size // 8), left:left + size // 2] = 1
-    for row in range(size):
-        col = left + size // 2 - row // 3
-        ink[top + row, max(col - size // 16, 0):col + size // 16 + 1] = 1
-    return ((1 - ink) * 255).astype(np.uint8) if dark_on_light else (ink * 255).astype(np.uint8)
+def digit_on_paper(rng, digit, scale):
+    """A real MNIST digit (28x28, ink high) written `scale` times larger, dark on light paper, off-centre."""
+    from PIL import Image
+
+    rows, cols = np.flatnonzero(digit.any(axis=1)), np.flatnonzero(digit.any(axis=0))
+    ink = Image.fromarray(digit[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1])
+    ink = np.asarray(ink.resize((round(ink.width * scale), round(ink.height * scale)), Image.Resampling.BILINEAR))
+    page = np.full((ink.shape[0] + int(rng.integers(10, 80)), ink.shape[1] + int(rng.integers(10, 80))), 255, np.uint8)
+    top, left = int(rng.integers(0, page.shape[0] - ink.shape[0])), int(rng.integers(0, page.shape[1] - ink.shape[1]))
+    page[top:top + ink.shape[0], left:left + ink.shape[1]] = 255 - ink
+    return page
+
+
+def likeness(got, digit):
+    """How much `got` looks like the MNIST digit it came from: the best correlation over shifts of one pixel."""
+    return max(np.corrcoef(np.roll(got, (dr, dc), axis=(0, 1)).ravel(), digit.ravel())[0, 1]
+               for dr in (-1, 0, 1) for dc in (-1, 0, 1))
+
+
+LIKENESS_NEEDED = 0.75  # the reference solution scores 0.87-1.00 on 200 pages; a grey 20x20 square at most 0.63
 
 
 def cases_4_1(rng):
-    def judge(returned, args):
-        problem = returned_problem(returned)
-        if problem:
-            return problem
-        got = returned.value
-        if got.shape != (28, 28):
-            return Failure("shape (28, 28)", f"shape {got.shape}")
-        if got.dtype != np.float32:
-            return Failure("dtype float32", f"dtype {got.dtype.name}")
-        if not np.all(np.isfinite(got)) or got.min() < 0 or got.max() > 1:
-            return Failure("values in 0-1", f"values from {np.nanmin(got):.3g} to {np.nanmax(got):.3g}")
-        if got[0].mean() > 0.5 or got.mean() > 0.5:
-            return Failure("ink high on a 0 background", "a light background: flip so that ink is 1",
-                           "ink = 1 - image (after scaling to 0-1)")
-        ink = got > 0.05
-        rows, cols = np.flatnonzero(ink.any(1)), np.flatnonzero(ink.any(0))
-        if not len(rows):
-            return Failure("a digit", "a blank image")
-        side = max(rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1)
-        if not 18 <= side <= 21:
-            return Failure("the ink fitted to a 20x20 box", f"ink spanning {side} pixels",
-                           "Scale so the longer side of the ink's bounding box is 20 pixels.")
-        r, c = np.indices(got.shape)
-        centre = ((r * got).sum() / got.sum(), (c * got).sum() / got.sum())
-        if abs(centre[0] - 14) > 1 or abs(centre[1] - 14) > 1:
-            return Failure("centre of mass at (14, 14), within 1 pixel", f"({centre[0]:.1f}, {centre[1]:.1f})",
-                           "Shift the 20x20 patch so its centre of mass lands on row 14, column 14.")
-        return None
+    from course.data import load_sample
 
-    return [Case(f"a {h}x{w} photo-like digit, off-centre", (synthetic_digit(rng, h, w),), judge, shown=f"uint8 ({h}, {w})")
-            for h, w in ((120, 90), (40, 200), (300, 300))]
+    digits = load_sample()
+
+    def judge_for(digit):
+        def judge(returned, args):
+            problem = returned_problem(returned)
+            if problem:
+                return problem
+            got = returned.value
+            if got.shape != (28, 28):
+                return Failure("shape (28, 28)", f"shape {got.shape}")
+            if got.dtype != np.float32:
+                return Failure("dtype float32", f"dtype {got.dtype.name}")
+            if not np.all(np.isfinite(got)) or got.min() < 0 or got.max() > 1:
+                return Failure("values in 0-1", f"values from {np.nanmin(got):.3g} to {np.nanmax(got):.3g}")
+            if got[0].mean() > 0.5 or got.mean() > 0.5:
+                return Failure("ink high on a 0 background", "a light background: flip so that ink is 1",
+                               "ink = 1 - image (after scaling to 0-1)")
+            return first_failure(mnist_layout(got), looks_like(got, digit / 255))
+        return judge
+
+    cases = []
+    for i, scale in zip(rng.choice(len(digits.x_test), 3, replace=False), (1.5, 3, 5) + rng.uniform(0, 2, 3)):
+        page = digit_on_paper(rng, digits.x_test[i], scale)
+        cases.append(Case(f"a handwritten {digits.y_test[i]}, {scale:.1f} times MNIST's size, off-centre on a page",
+                          (page,), judge_for(digits.x_test[i]), shown=f"uint8 {page.shape}"))
+    return cases
+
+
+def mnist_layout(got):
+    """The ink fitted to a 20x20 box, its centre of mass at (14, 14)."""
+    ink = got > 0.05
+    rows, cols = np.flatnonzero(ink.any(1)), np.flatnonzero(ink.any(0))
+    if not len(rows):
+        return Failure("a digit", "a blank image")
+    side = max(rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1)
+    if not 18 <= side <= 21:
+        return Failure("the ink fitted to a 20x20 box", f"ink spanning {side} pixels",
+                       "Scale so the longer side of the ink's bounding box is 20 pixels.")
+    r, c = np.indices(got.shape)
+    centre = ((r * got).sum() / got.sum(), (c * got).sum() / got.sum())
+    if abs(centre[0] - 14) > 1 or abs(centre[1] - 14) > 1:
+        return Failure("centre of mass at (14, 14), within 1 pixel", f"({centre[0]:.1f}, {centre[1]:.1f})",
+                       "Shift the 20x20 patch so its centre of mass lands on row 14, column 14.")
+    return None
+
+
+def looks_like(got, digit):
+    score = likeness(got, digit)
+    if score < LIKENESS_NEEDED:
+        return Failure(f"the digit on the page (correlation with it at least {LIKENESS_NEEDED})",
+                       f"an image with correlation {score:.2f}",
+                       "Crop to the ink of this image, keep its shape when you scale it: the result must be "
+                       "the digit that was written.")
+    return None
 
 
 CASES = {"1.1": cases_1_1, "1.2": cases_1_2, "1.3": cases_1_3, "2.1": cases_2_1, "2.2": cases_2_2,

@@ -5,6 +5,7 @@ and TensorFlow are imported inside the commands that need them, so
 `course --help` and `course list` answer at once.
 """
 
+import math
 import sys
 import time
 from pathlib import Path
@@ -305,24 +306,24 @@ def start_exercise(exercise_id, folder, force):
                f"`course check {target}`.")
 
 
-def exercise_of_file(path):
-    """The exercise id named on the file's `# course exercise: ID` line."""
-    with open(path, "rb") as handle:
-        head = handle.read(4096).decode("utf-8", errors="replace")
-    for line in head.splitlines()[:5]:
-        if line.startswith("# course exercise:"):
-            return line.split(":", 1)[1].strip()
-    raise LearnerError(f"{path} has no `# course exercise: ID` line; name the exercise: course check ID {path}")
+def finite_seconds(ctx, param, value):
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a number of seconds", ctx, param)
+    return value
 
 
 @cli.command("check")
 @click.argument("arguments", nargs=-1, required=True, metavar="[ID] FILE")
 @click.option("--watch", is_flag=True, help="Check again every time the file is saved (Ctrl-C to stop).")
-@click.option("--timeout", type=click.FloatRange(min=0.5), help="Seconds your code may run (default: per exercise).")
+@click.option("--timeout", type=click.FloatRange(min=0.5), callback=finite_seconds,
+              help="Seconds your code may run, a Keras model's training included (default: per exercise).")
 @click.option("--memory-mb", type=click.IntRange(min=64),
               help="Memory your code may use, in MB (default: 1024, or 4096 for Keras exercises).")
 def check_command(arguments, watch, timeout, memory_mb):
-    """Check your solution FILE. Exit status: 0 all checks pass, 1 some fail, 2 usage or file errors."""
+    """Check your solution FILE: a .py file, or a notebook (.ipynb) whose code cells define the function.
+
+    Exit status: 0 all checks pass, 1 some fail, 2 usage or file errors.
+    """
     if len(arguments) > 2:
         raise click.UsageError("give at most an exercise id and a file")
     path = Path(arguments[-1])
@@ -330,21 +331,40 @@ def check_command(arguments, watch, timeout, memory_mb):
         raise LearnerError(f"{path} does not exist")
     if not path.is_file():
         raise LearnerError(f"{path} is not a file")
-    exercise = find_exercise(arguments[0] if len(arguments) == 2 else exercise_of_file(path))
+    from course.learner_files import exercise_named_in
+
+    code = read_solution(path)
+    exercise_id = arguments[0] if len(arguments) == 2 else exercise_named_in(code)
+    if exercise_id is None:
+        raise LearnerError(f"{path} has no `# course exercise: ID` line; name the exercise: course check ID {path}")
+    exercise = find_exercise(exercise_id)
     if not watch:
-        return 0 if run_check(exercise, path, timeout, memory_mb) else 1
+        return 0 if run_check(exercise, code, timeout, memory_mb) else 1
     click.echo(f"Watching {path}: every save is checked again. Ctrl-C stops.")
     try:
         while True:
             seen = file_state(path)
-            run_check(exercise, path, timeout, memory_mb)
+            run_check(exercise, code, timeout, memory_mb)
             while file_state(path) == seen:
                 time.sleep(0.3)
             time.sleep(0.1)  # let an editor finish writing before we read
             click.echo("\n" + "-" * 60)
+            try:
+                code = read_solution(path)
+            except LearnerError as error:  # gone, or a notebook half-saved: the last version is checked again
+                click.echo(f"Error: {error.format_message()}")
     except KeyboardInterrupt:
         click.echo("\nStopped watching.")
         return 0
+
+
+def read_solution(path):
+    from course.learner_files import LearnerFileError, read_code
+
+    try:
+        return read_code(path)
+    except LearnerFileError as error:
+        raise LearnerError(str(error)) from None
 
 
 def file_state(path):
@@ -356,19 +376,25 @@ def file_state(path):
         return None
 
 
-def run_check(exercise, path, timeout, memory_mb):
+def inert(text):
+    """The learner's text with control characters shown as escapes: nothing it prints can drive the terminal."""
+    return "".join(c if c in "\n\t" or c.isprintable() else repr(c)[1:-1] for c in str(text))
+
+
+def run_check(exercise, code, timeout, memory_mb):
+    """One check of `code` as the learner sees it; records the attempt. True when every check passed."""
     from course import progress
     from course.checker import check
     from course.sandbox_child import shadowing_files
 
-    click.echo(f"Checking {path} against exercise {exercise.id}: {exercise.title}")
-    shadows = shadowing_files(path.parent)
+    click.echo(f"Checking {code.path} against exercise {exercise.id}: {exercise.title}")
+    shadows = shadowing_files(code.path.parent)
     if shadows:
         click.echo(f"  note: {', '.join(shadows)} beside your file would hide the real library when you run your "
                    f"script yourself; the checker uses the real one. Rename it.")
-    report = check(exercise, path, timeout=timeout, memory_mb=memory_mb)
+    report = check(exercise, code, timeout=timeout, memory_mb=memory_mb)
     if report.problem:
-        click.echo(f"  ✗ {report.problem}")
+        click.echo(f"  ✗ {inert(report.problem)}")
     for result in report.results:
         click.echo(f"  {'✓' if result.passed else '✗'} {result.name}")
         if not result.passed:
@@ -376,14 +402,17 @@ def run_check(exercise, path, timeout, memory_mb):
             if result.shown:
                 click.echo(f"      input:    {result.shown}")
             click.echo(f"      expected: {failure.expected}")
-            click.echo(f"      got:      {failure.got}")
+            click.echo(f"      got:      {inert(failure.got)}")
             if failure.hint:
                 click.echo(f"      hint:     {failure.hint}")
     if report.output.strip():
-        click.echo("  your code printed:\n" + "\n".join(f"    | {line}" for line in report.output.splitlines()[:40]))
-    first_pass = report.passed and not progress.has_passed(exercise.id)
-    progress.record_attempt(exercise.id, report.passed, report.summary(), progress.file_hash(path))
-    click.echo(f"{report.summary()} ({report.seconds:.1f} s)."
+        click.echo("  your code printed:\n" + "\n".join(f"    | {inert(line)}" for line in report.output.splitlines()[:40]))
+    try:
+        first_pass = report.passed and not progress.has_passed(exercise.id)
+        progress.record_attempt(exercise.id, report.passed, report.summary(), progress.code_hash(code.source))
+    except progress.ProgressBusy as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{inert(report.summary())} ({report.seconds:.1f} s)."
                + (" Passed!" if report.passed else f" Stuck? `course hint {exercise.id}`."))
     if first_pass:
         click.echo(f"`course solution {exercise.id}` now shows the reference solution, with why it is written that way.")

@@ -3,14 +3,17 @@
     ~/.config/course/progress.sqlite   (click.get_app_dir("course"), or $COURSE_HOME)
 
 Each write is one transaction, so a check killed mid-write or two checks at once
-never lose an earlier pass. A damaged file is moved aside (its name kept, a
-suffix added), the learner is told, and a fresh one starts.
+never lose an earlier pass. A file another program holds locked is waited for
+(with a notice), never taken for damaged; if it stays locked, a new attempt is
+kept aside in progress.pending.jsonl and added the next time. Only a file SQLite
+itself calls damaged is moved aside (its name kept, a suffix added), the learner
+is told, and a fresh one starts.
 """
 
+import json
 import sqlite3
 import time
 from contextlib import closing
-from pathlib import Path
 
 from course.places import course_home
 
@@ -22,8 +25,21 @@ CREATE TABLE IF NOT EXISTS hints (exercise TEXT PRIMARY KEY, shown INTEGER NOT N
 """
 
 
+BUSY_NOTICE_SECONDS = 3  # waiting on a file another program holds: say so after this long
+BUSY_GIVE_UP_SECONDS = 30  # ... and give up after this long, with a message naming the file
+
+
+class ProgressBusy(Exception):
+    """Another program kept the progress file locked for BUSY_GIVE_UP_SECONDS; the message names it."""
+
+
 def database_path():
     return course_home() / "progress.sqlite"
+
+
+def pending_path():
+    """Attempts that could not be recorded because the file was busy: added to it the next time."""
+    return database_path().with_name("progress.pending.jsonl")
 
 
 def connect(notice=print):
@@ -33,6 +49,8 @@ def connect(notice=print):
     try:
         return _open(path)
     except sqlite3.DatabaseError as error:
+        if not _damaged(error):
+            raise
         aside = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
         path.rename(aside)
         notice(f"Your progress file was damaged ({error}); it was kept as {aside} and a fresh one started.")
@@ -40,30 +58,88 @@ def connect(notice=print):
 
 
 def _open(path):
-    connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+    connection = sqlite3.connect(path, timeout=1, isolation_level=None)
     try:
-        connection.execute("PRAGMA busy_timeout = 30000")
         connection.executescript(SCHEMA)
         connection.execute("SELECT count(*) FROM attempts").fetchone()  # reads a page: catches a damaged file
+        _add_pending(connection)
     except sqlite3.DatabaseError:
         connection.close()
         raise
     return connection
 
 
+def _damaged(error):
+    """Only what SQLite itself calls damage: not a database, or malformed. A locked file is not damaged."""
+    code = getattr(error, "sqlite_errorcode", None)  # Python 3.11+
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+    return "not a database" in str(error) or "malformed" in str(error)
+
+
+def _busy(error):
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "locked" in str(error) or "busy" in str(error)
+
+
+def _using(work, notice=print):
+    """work(connection), waiting while another program holds the file; ProgressBusy if it never lets go."""
+    started, told = time.monotonic(), False
+    while True:
+        try:
+            with closing(connect(notice)) as db:
+                return work(db)
+        except sqlite3.OperationalError as error:
+            if not _busy(error):
+                raise
+        waited = time.monotonic() - started
+        if waited > BUSY_GIVE_UP_SECONDS:
+            raise ProgressBusy(f"your progress file {database_path()} stayed locked by another program for "
+                               f"{waited:.0f} s (a database browser with the file open?); close it and try again")
+        if waited > BUSY_NOTICE_SECONDS and not told:
+            notice(f"Your progress file {database_path()} is locked by another program; waiting for it ...")
+            told = True
+        time.sleep(0.2)
+
+
+def _transaction(db, *statements):
+    db.execute("BEGIN IMMEDIATE")
+    for statement in statements:
+        db.execute(*statement)
+    db.execute("COMMIT")
+
+
+def _add_pending(db):
+    """Move the attempts kept aside while the file was busy into it; each is added once, however often this runs."""
+    pending = pending_path()
+    if not pending.exists():
+        return
+    rows = [json.loads(line) for line in pending.read_text().splitlines() if line.strip()]
+    _transaction(db, *[("INSERT INTO attempts (exercise, at, passed, summary, file_hash) SELECT ?, ?, ?, ?, ? "
+                        "WHERE NOT EXISTS (SELECT 1 FROM attempts WHERE exercise = ? AND at = ? AND file_hash = ?)",
+                        (*row, row[0], row[1], row[4])) for row in rows])
+    pending.unlink()
+
+
 def record_attempt(exercise, passed, summary, file_hash):
-    with closing(connect()) as db:
-        db.execute("BEGIN IMMEDIATE")
-        db.execute("INSERT INTO attempts (exercise, at, passed, summary, file_hash) VALUES (?, ?, ?, ?, ?)",
-                   (exercise, time.time(), int(passed), summary, file_hash))
-        db.execute("COMMIT")
+    """Add one attempt. If the file stays busy, the attempt is kept aside (and added next time) before ProgressBusy."""
+    row = (exercise, time.time(), int(passed), summary, file_hash)
+    try:
+        _using(lambda db: _transaction(db, ("INSERT INTO attempts (exercise, at, passed, summary, file_hash) "
+                                            "VALUES (?, ?, ?, ?, ?)", row)))
+    except ProgressBusy as busy:
+        with open(pending_path(), "a") as pending:
+            pending.write(json.dumps(row) + "\n")
+        raise ProgressBusy(f"{busy}. This attempt is kept in {pending_path()} and added to your progress "
+                           f"next time.") from None
 
 
 def status(exercise_ids):
     """{id: ("not started" | "attempted" | "passed", date or None, attempts)} derived from the attempts."""
-    with closing(connect()) as db:
-        rows = db.execute("SELECT exercise, count(*), max(passed), min(CASE WHEN passed THEN at END), max(at) "
-                          "FROM attempts GROUP BY exercise").fetchall()
+    rows = _using(lambda db: db.execute("SELECT exercise, count(*), max(passed), min(CASE WHEN passed THEN at END), "
+                                        "max(at) FROM attempts GROUP BY exercise").fetchall())
     found = {row[0]: row[1:] for row in rows}
     result = {}
     for exercise in exercise_ids:
@@ -82,25 +158,25 @@ def has_passed(exercise):
 
 def next_hint_number(exercise):
     """How many hints were shown before, and count one more (in one transaction)."""
-    with closing(connect()) as db:
+    def count_one_more(db):
         db.execute("BEGIN IMMEDIATE")
         row = db.execute("SELECT shown FROM hints WHERE exercise = ?", (exercise,)).fetchone()
         shown = row[0] if row else 0
         db.execute("INSERT INTO hints (exercise, shown) VALUES (?, ?) "
                    "ON CONFLICT(exercise) DO UPDATE SET shown = excluded.shown", (exercise, shown + 1))
         db.execute("COMMIT")
-    return shown
+        return shown
+
+    return _using(count_one_more)
 
 
 def reset(exercise):
-    with closing(connect()) as db:
-        db.execute("BEGIN IMMEDIATE")
-        db.execute("DELETE FROM attempts WHERE exercise = ?", (exercise,))
-        db.execute("DELETE FROM hints WHERE exercise = ?", (exercise,))
-        db.execute("COMMIT")
+    _using(lambda db: _transaction(db, ("DELETE FROM attempts WHERE exercise = ?", (exercise,)),
+                                   ("DELETE FROM hints WHERE exercise = ?", (exercise,))))
 
 
-def file_hash(path):
+def code_hash(source):
+    """A short fingerprint of the code that was checked (bytes)."""
     import hashlib
 
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+    return hashlib.sha256(source).hexdigest()[:16]

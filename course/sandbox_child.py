@@ -1,19 +1,32 @@
-"""The child side of `course.sandbox`: import the learner's file, call the function, save what it returned.
+"""The child side of `course.sandbox`: run the learner's code, send back what their function returned.
 
-Runs as `python -I -m course.sandbox_child JOB_DIR` in a fresh process. It
-reports facts only (what was returned, raised or warned); the parent judges.
+Runs as `python -I -m course.sandbox_child REPORT_FD PARENT_PID` in a fresh process and a folder of
+its own. The job (the learner's source, the function's name, the inputs) arrives on standard input;
+one message goes back through the pipe REPORT_FD, the moment the work is done: an .npz holding a JSON
+report and the returned arrays (or saved Keras models). Then the process ends at once: a thread the
+learner's module left running, or an `atexit` handler, changes nothing. It reports facts only (what
+was returned, raised or warned); the parent judges.
+
+For a Keras exercise the learner's model is also trained and evaluated here, inside the same time
+and memory limits as the rest of their code.
 """
 
 import difflib
-import importlib.util
 import inspect
+import io
 import json
+import linecache
+import os
+import struct
 import sys
 import traceback
+import types
 import warnings
 from pathlib import Path
 
 SHADOWED = ("numpy", "keras", "tensorflow", "matplotlib", "PIL", "course")
+FILE_SIZE_LIMIT = 256 * 1024 * 1024  # bytes any one file the learner's code writes may reach
+MODULE = "learner_solution"
 
 
 def shadowing_files(folder):
@@ -21,127 +34,195 @@ def shadowing_files(folder):
     return [f"{name}.py" for name in SHADOWED if (Path(folder) / f"{name}.py").exists()]
 
 
-def main(job_dir):
-    job_dir = Path(job_dir)
-    job = json.loads((job_dir / "job.json").read_text())
-    out = job_dir / "out"
+def main(report_fd, parent_pid):
+    stay_within_limits(parent_pid)
+    job, inputs = read_job()
+    arrays = {}
     report = {"calls": []}
-    learner_file = Path(job["file"])
+    try:
+        run_job(job, inputs, report, arrays)
+    except BaseException as error:  # noqa: whatever broke, the parent gets a plain sentence
+        report["broken"] = f"the checking process broke ({type(error).__name__}: {str(error)[:200]})"
+    finally:
+        send(report_fd, report, arrays)
+        sys.stdout.flush()
+        os._exit(0)  # no non-daemon thread, no atexit handler of the learner's runs after the report
+
+
+def stay_within_limits(parent_pid):
+    """Die with the checker (Linux), and never write a file larger than FILE_SIZE_LIMIT."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_LIMIT, FILE_SIZE_LIMIT))
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent_pid:  # the checker was gone before the line above
+            os._exit(1)
+    sys.stdout.reconfigure(encoding="utf-8", errors="backslashreplace")
+
+
+def read_job():
+    import numpy as np
+
+    with np.load(io.BytesIO(sys.stdin.buffer.read()), allow_pickle=False) as job:
+        inputs = {name: job[name] for name in job.files if name != "job"}
+        description = json.loads(str(job["job"]))
+    sys.stdin = open(os.devnull)
+    return description, inputs
+
+
+def run_job(job, inputs, report, arrays):
+    learner = Learner(job["file"], inputs.pop("source").tobytes(), job.get("cells"))
     if job["kind"] == "model":
         from course.quiet import quiet_tensorflow
 
         quiet_tensorflow()  # TensorFlow's start-up log is not the learner's output
+    sys.path.append(str(learner.path.parent))  # their own earlier files import; numpy.py there cannot shadow numpy
     try:
-        module = load(learner_file)
+        module = learner.load()
     except BaseException as error:  # noqa: any failure at import, KeyboardInterrupt and SystemExit included
-        report["import_error"] = describe_import_error(error, learner_file)
-        return finish(out, report)
+        report["import_error"] = learner.describe_import_error(error)
+        return
     function = getattr(module, job["function"], None)
     if not callable(function):
-        report["missing"] = describe_missing(module, job["function"], learner_file)
-        return finish(out, report)
-    import numpy as np
-
+        report["missing"] = learner.describe_missing(module, job["function"])
+        return
     if job["kind"] == "model":
         import keras
 
         keras.utils.set_random_seed(0)  # the same starting weights every check: a verdict does not flicker
+    models = []
     for i, call in enumerate(job["calls"]):
-        args = [np.load(job_dir / a["array"], allow_pickle=False) if "array" in a else a["value"] for a in call["args"]]
-        meta = {"array_args": len(args)}
-        with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
-            warnings.simplefilter("always")
-            try:
-                result = function(*args, **call["kwargs"])
-            except BaseException as error:  # noqa: the learner's exception is a fact to report
-                meta["kind"] = "error"
-                meta["error"] = describe_exception(error, learner_file)
-                result = None
-        meta["warnings"] = [f"{w.category.__name__}: {w.message}" for w in caught][:5]
+        args = [inputs[a["array"]] if "array" in a else a["value"] for a in call["args"]]
+        meta, result = call_learner(learner, function, args, call["kwargs"])
         if meta.get("kind") != "error":
-            save_result(result, out, i, meta, job["kind"])
+            keep_result(result, arrays, i, meta, job["kind"])
+        if meta.get("kind") == "model":
+            models.append((i, result, meta))
         for j, arg in enumerate(args):
-            if isinstance(arg, np.ndarray):
-                np.save(out / f"after_{i}_{j}.npy", arg, allow_pickle=False)
+            if hasattr(arg, "dtype"):
+                arrays[f"after_{i}_{j}"] = arg
+        meta["array_args"] = len(args)
         report["calls"].append(meta)
-    finish(out, report)
+    if models:
+        from course.model_checks import train_and_save
+
+        report["training"] = train_and_save(models, job["training"], arrays, learner.describe_exception)
 
 
-def load(path):
-    spec = importlib.util.spec_from_file_location("learner_solution", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def call_learner(learner, function, args, kwargs):
+    import numpy as np
+
+    meta = {}
+    with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
+        warnings.simplefilter("always")
+        try:
+            result = function(*args, **kwargs)
+        except BaseException as error:  # noqa: the learner's exception is a fact to report
+            meta["kind"], meta["error"], result = "error", learner.describe_exception(error), None
+    meta["warnings"] = [f"{w.category.__name__}: {w.message}" for w in caught][:5]
+    return meta, result
 
 
-def save_result(result, out, i, meta, kind):
+def keep_result(result, arrays, i, meta, kind):
     import numpy as np
 
     meta["type"] = f"{type(result).__module__}.{type(result).__qualname__}"
     if kind == "model":
         import keras
 
-        if isinstance(result, keras.Model):
-            meta["kind"] = "model"
-            result.save(out / f"model_{i}.keras")
-        else:
-            meta["kind"] = "other"
-        return
-    if type(result) is np.ndarray and result.dtype != object:  # exactly an ndarray: no subclass, no objects
+        meta["kind"] = "model" if isinstance(result, keras.Model) else "other"
+    elif type(result) is np.ndarray and result.dtype != object:  # exactly an ndarray: no subclass, no objects
         meta["kind"] = "ndarray"
-        np.save(out / f"result_{i}.npy", result, allow_pickle=False)
+        arrays[f"result_{i}"] = result
     elif type(result) in (float, int) or type(result) in (np.float64, np.float32, np.float16, np.int64, np.int32):
         meta["kind"] = "number"
-        np.save(out / f"result_{i}.npy", np.asarray(result), allow_pickle=False)
+        arrays[f"result_{i}"] = np.asarray(result)
     else:
         meta["kind"] = "other"
 
 
-def learner_line(tb, learner_file):
-    """The last line of the learner's own file in a traceback, or None."""
-    frames = [f for f in traceback.extract_tb(tb) if Path(f.filename) == learner_file]
-    return frames[-1] if frames else None
+def send(report_fd, report, arrays):
+    """One framed message: 8 bytes of length, then an .npz of the report and the arrays."""
+    import numpy as np
+
+    buffer = io.BytesIO()
+    try:
+        np.savez(buffer, report=np.array(json.dumps(report)), **arrays)
+    except Exception as error:  # noqa: an array that cannot be saved must not stop the report
+        buffer = io.BytesIO()
+        report["unsendable"] = f"{type(error).__name__}: {error}"[:300]
+        np.savez(buffer, report=np.array(json.dumps(report)))
+    payload = buffer.getvalue()
+    message = struct.pack("<Q", len(payload)) + payload
+    try:
+        while message:
+            message = message[os.write(report_fd, message):]
+    except OSError:
+        pass  # the learner's code closed the channel: the parent says so
 
 
-def describe_exception(error, learner_file):
-    frame = learner_line(error.__traceback__, learner_file)
-    where = f" at line {frame.lineno} ({frame.line.strip()})" if frame and frame.line else ""
-    return f"{type(error).__name__}: {str(error)[:300]}{where}"
+class Learner:
+    """The learner's code as the checker received it, and how to speak of a line in it."""
 
+    def __init__(self, path, source, cells=None):
+        self.path = Path(path)
+        self.source = source  # bytes: Python itself reads a coding line or a byte-order mark
+        self.cells = cells  # for a notebook: [first line of the cell in the code, cell number], in order
 
-def describe_import_error(error, learner_file):
-    name = learner_file.name
-    if isinstance(error, SyntaxError):
-        where = f"line {error.lineno}" if error.lineno else "somewhere"
-        return f"{name}, {where}: {type(error).__name__}: {error.msg}"
-    if isinstance(error, SystemExit):
-        return f"{name} called sys.exit() while being loaded: remove it, the checker calls your function itself"
-    if isinstance(error, KeyboardInterrupt):
-        return f"{name} raised KeyboardInterrupt while being loaded"
-    if isinstance(error, ModuleNotFoundError) and error.name in SHADOWED:
-        return f"{name}: cannot import {error.name} ({error})"
-    shadow = shadowing_files(learner_file.parent)
-    advice = f"; note: {', '.join(shadow)} beside your file would hide the real library when you run it yourself" if shadow else ""
-    return f"{name}: {describe_exception(error, learner_file)} (while loading the file){advice}"
+    def load(self):
+        """Import the code as the module `learner_solution`, its lines shown from what was received."""
+        code = compile(self.source, str(self.path), "exec")
+        text = self.source.decode("utf-8-sig", errors="replace")
+        linecache.cache[str(self.path)] = (len(text), None, text.splitlines(True), str(self.path))
+        module = types.ModuleType(MODULE)
+        module.__file__ = str(self.path)
+        sys.modules[MODULE] = module
+        exec(code, module.__dict__)
+        return module
 
+    def where(self, line):
+        """'line 7', or 'cell 3, line 2' in a notebook."""
+        if not self.cells:
+            return f"line {line}"
+        first, cell = max((c for c in self.cells if c[0] <= line), default=(1, 1))
+        return f"cell {cell}, line {line - first + 1}"
 
-def describe_missing(module, wanted, learner_file):
-    defined = sorted(n for n, v in vars(module).items()
-                     if inspect.isfunction(v) and getattr(v, "__module__", "") == "learner_solution")
-    if not defined:
-        return f"{learner_file.name} defines no function; write `def {wanted}(...)`"
-    close = difflib.get_close_matches(wanted, defined, n=1)
-    found = ", ".join(f"`{n}`" for n in defined)
-    return (f"{learner_file.name} has no function `{wanted}`; found {found}"
-            + (f"; did you mean `{wanted}` instead of `{close[0]}`?" if close else ""))
+    def describe_exception(self, error):
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if Path(f.filename) == self.path]
+        frame = frames[-1] if frames else None
+        where = f" at {self.where(frame.lineno)} ({frame.line.strip()})" if frame and frame.line else ""
+        return f"{type(error).__name__}: {str(error)[:300]}{where}"
 
+    def describe_import_error(self, error):
+        name = self.path.name
+        if isinstance(error, SyntaxError):
+            where = self.where(error.lineno) if error.lineno else "somewhere"
+            return f"{name}, {where}: {type(error).__name__}: {error.msg}"
+        if isinstance(error, SystemExit):
+            return f"{name} called sys.exit() while being loaded: remove it, the checker calls your function itself"
+        if isinstance(error, KeyboardInterrupt):
+            return f"{name} raised KeyboardInterrupt while being loaded"
+        if isinstance(error, ModuleNotFoundError) and error.name in SHADOWED:
+            return f"{name}: cannot import {error.name} ({error})"
+        shadow = shadowing_files(self.path.parent)
+        advice = (f"; note: {', '.join(shadow)} beside your file would hide the real library when you run it "
+                  f"yourself" if shadow else "")
+        return f"{name}: {self.describe_exception(error)} (while loading the file){advice}"
 
-def finish(out, report):
-    partial = out / "report.json.partial"
-    partial.write_text(json.dumps(report))
-    partial.rename(out / "report.json")
-    sys.stdout.flush()
+    def describe_missing(self, module, wanted):
+        defined = sorted(n for n, v in vars(module).items()
+                         if inspect.isfunction(v) and getattr(v, "__module__", "") == MODULE)
+        if not defined:
+            return f"{self.path.name} defines no function; write `def {wanted}(...)`"
+        close = difflib.get_close_matches(wanted, defined, n=1)
+        found = ", ".join(f"`{n}`" for n in defined)
+        return (f"{self.path.name} has no function `{wanted}`; found {found}"
+                + (f"; did you mean `{wanted}` instead of `{close[0]}`?" if close else ""))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(int(sys.argv[1]), int(sys.argv[2]))

@@ -1,10 +1,13 @@
 """The checker: reference solutions pass, realistic wrong ones fail with the right message."""
 
+import json
 import textwrap
 
 import pytest
+from click.testing import CliRunner
 
 from course.checker import check
+from course.cli import cli
 from course.exercises import EXERCISES
 
 
@@ -145,3 +148,128 @@ def test_realistic_wrong_solutions_fail_with_the_right_message(exercise_id, code
 def test_every_exercise_has_three_wrong_solutions_under_test():
     assert set(WRONG) == set(EXERCISES)
     assert all(len(wrongs) >= 3 for wrongs in WRONG.values())
+
+
+# Wrong answers that look right by statistics alone (range, shape, sums, a centre of mass): each check ties
+# the answer to its input, and the inputs that tell them apart are always drawn, whatever the seed.
+IMPOSTORS = {
+    "1.1": "import numpy as np\ndef normalize(images):\n    return np.sort(images.astype(np.float32) / 255, axis=None)"
+           ".reshape(images.shape)",
+    "1.2": "import numpy as np\ndef sigmoid(z):\n    return np.exp(z) / (1 + np.exp(z))",
+    "1.3": "import numpy as np\ndef predict_proba(X, w, b):\n    s = X @ w + b\n    return np.exp(s) / (1 + np.exp(s))",
+    "2.1": "import numpy as np\ndef relu(z):\n    return np.sort(np.maximum(z, 0), axis=None).reshape(z.shape).astype(z.dtype)",
+    "2.2": "import numpy as np\ndef softmax(z):\n    return np.full(z.shape, 1 / z.shape[1])",
+    "2.3": "import numpy as np\ndef dense_forward(x, W, b, activation):\n    z = x @ W + b\n"
+           "    e = np.exp(z - z.max(axis=0))\n    return e / e.sum(axis=0) if activation == 'softmax' else "
+           "{'relu': np.maximum(z, 0), 'sigmoid': 1 / (1 + np.exp(-z)), 'tanh': np.tanh(z), 'linear': z}[activation]",
+    "3.1": "import numpy as np\ndef conv2d(image, kernel):\n    w = np.lib.stride_tricks.sliding_window_view(image, kernel.shape)\n"
+           "    return np.einsum('rcij,ij->rc', w, kernel.T.reshape(kernel.shape))",
+    "3.2": "import numpy as np\ndef max_pool(x, size=2):\n    h, w = x.shape[0] // size, x.shape[1] // size\n"
+           "    return x[:h * size, :w * size].reshape(size, h, size, w).max(axis=(0, 2))",
+    "4.1": "import numpy as np\ndef mnistify(image):\n    out = np.zeros((28, 28), dtype=np.float32)\n"
+           "    out[4:24, 4:24] = 0.5\n    return out",
+}
+
+
+@pytest.mark.parametrize("exercise_id", sorted(IMPOSTORS))
+def test_an_answer_that_only_looks_right_fails_on_every_seed(exercise_id, tmp_path):
+    path = write(tmp_path, IMPOSTORS[exercise_id])
+    for seed in range(4):
+        report = check(EXERCISES[exercise_id], path, seed=seed)
+        assert not report.passed, f"seed {seed}: {verdict(report)}"
+
+
+def test_every_numpy_exercise_has_an_impostor_under_test():
+    assert set(IMPOSTORS) == {e for e in EXERCISES if not EXERCISES[e].needs_tensorflow}
+
+
+def test_the_reference_mnistify_passes_on_every_seed(tmp_path):
+    path = write(tmp_path, EXERCISES["4.1"].solution())
+    for seed in range(6):
+        report = check(EXERCISES["4.1"], path, seed=seed)
+        assert report.passed, f"seed {seed}: {verdict(report)}"
+
+
+# ---------------------------------------------------------------- Keras mistakes are verdicts
+
+MLP = ("keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(hidden_units, activation=activation), "
+       "keras.layers.Dense(10, activation='softmax')])")
+KERAS_MISTAKES = [
+    ("one-hot loss with digit labels", "2.4",
+     f"import keras\ndef build_mlp(hidden_units=128, activation='relu'):\n    m = {MLP}\n"
+     "    m.compile(optimizer='adam', loss='categorical_crossentropy')\n    return m",
+     {}, "sparse_categorical_crossentropy"),
+    ("no Input, so no input shape", "1.4",
+     "import keras\ndef build_logistic_model():\n    m = keras.Sequential([keras.layers.Dense(1, activation='sigmoid')])\n"
+     "    m.compile(optimizer='adam', loss='binary_crossentropy')\n    return m", {}, "no input shape yet"),
+    ("far too many parameters", "1.4",
+     "import keras\ndef build_logistic_model():\n    m = keras.Sequential([keras.Input(shape=(784,)), "
+     "keras.layers.Dense(4096), keras.layers.Dense(1, activation='sigmoid')])\n"
+     "    m.compile(optimizer='adam', loss='binary_crossentropy')\n    return m", {}, "parameters"),
+    ("a Lambda layer", "1.4",
+     "import keras\ndef build_logistic_model():\n    m = keras.Sequential([keras.Input(shape=(784,)), "
+     "keras.layers.Lambda(lambda x: x * 2), keras.layers.Dense(1, activation='sigmoid')])\n"
+     "    m.compile(optimizer='adam', loss='binary_crossentropy')\n    return m", {}, "reload safely"),
+    ("wide convolutions, trained inside the time limit", "3.3",
+     "import keras\ndef build_cnn():\n    m = keras.Sequential([keras.Input(shape=(28, 28, 1))] + "
+     "[keras.layers.Conv2D(128, 5, padding='same', activation='relu') for _ in range(3)] + "
+     "[keras.layers.GlobalMaxPooling2D(), keras.layers.Dense(10, activation='softmax')])\n"
+     "    m.compile(optimizer='adam', loss='sparse_categorical_crossentropy')\n    return m",
+     {"timeout": 20}, "timed out after 20 s"),
+]
+
+
+@pytest.mark.parametrize("name, exercise_id, code, limits, says", KERAS_MISTAKES, ids=[m[0] for m in KERAS_MISTAKES])
+def test_a_keras_mistake_is_a_failed_check_with_a_hint(name, exercise_id, code, limits, says, tmp_path):
+    report = check(EXERCISES[exercise_id], write(tmp_path, code), **limits)
+    assert not report.passed
+    assert says in verdict(report), verdict(report)
+    if "timeout" in limits:
+        assert report.seconds >= limits["timeout"]  # the report states the time the training really took
+
+
+def test_a_nested_model_is_judged_like_a_flat_one(tmp_path):
+    code = ("import keras\ndef build_logistic_model():\n    features = keras.Sequential([keras.layers.Dense(16, "
+            "activation='relu')])\n    m = keras.Sequential([keras.Input(shape=(784,)), features, "
+            "keras.Sequential([keras.layers.Dense(1, activation='sigmoid')])])\n"
+            "    m.compile(optimizer=keras.optimizers.Adam(0.01), loss='binary_crossentropy')\n    return m")
+    report = check(EXERCISES["1.4"], write(tmp_path, code))
+    assert report.passed, verdict(report)
+
+
+# ---------------------------------------------------------------- files as learners have them
+
+def notebook(*cells):
+    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": kind, "metadata": {}, "source": source.splitlines(True),
+         **({"outputs": [], "execution_count": None} if kind == "code" else {})} for kind, source in cells]})
+
+
+def test_a_notebook_is_checked_by_its_code_cells(tmp_path):
+    path = tmp_path / "lab.ipynb"
+    path.write_text(notebook(("markdown", "# My sigmoid\n"), ("code", "!pip install numpy\n%matplotlib inline\n"),
+                             ("code", "%%bash\necho not python\n"),
+                             ("code", EXERCISES["1.2"].solution()), ("code", "%time sigmoid(0.5)\n")))
+    assert check(EXERCISES["1.2"], path).passed
+    path.write_text(notebook(("code", "import numpy as np\n"), ("code", "x = 1\n"),
+                             ("code", "def sigmoid(z):\n    return 1 / (1 + np.exp(-z)\n")))
+    report = check(EXERCISES["1.2"], path)
+    assert not report.passed and "lab.ipynb, cell 3, line 2: SyntaxError" in report.problem, report.problem
+
+
+def test_a_byte_order_mark_does_not_hide_the_exercise_line(tmp_path):
+    path = tmp_path / "solution.py"
+    path.write_bytes(b"\xef\xbb\xbf# course exercise: 1.2\r\n" + EXERCISES["1.2"].solution().replace("\n", "\r\n").encode())
+    result = CliRunner().invoke(cli, ["check", str(path)])
+    assert result.exit_code == 0 and "Passed!" in result.output, result.output
+
+
+def test_a_notebook_names_its_exercise_and_a_broken_one_is_a_usage_error(tmp_path):
+    path = tmp_path / "lab.ipynb"
+    path.write_text(notebook(("code", "# course exercise: 2.1\nimport numpy as np\n\ndef relu(z):\n"
+                                      "    return np.maximum(z, 0)\n")))
+    result = CliRunner().invoke(cli, ["check", str(path)])
+    assert result.exit_code == 0 and "Passed!" in result.output, result.output
+    path.write_text('{"cells": [')
+    result = CliRunner().invoke(cli, ["check", "2.1", str(path)])
+    assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1 and "notebook" in result.output

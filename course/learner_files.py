@@ -1,0 +1,70 @@
+"""A learner's solution as they hand it over: a .py file, or a Jupyter notebook.
+
+    code = read_code("ex1_2_sigmoid.py")      # or "lab.ipynb": its code cells, in order
+    exercise_named_in(code)                   # "1.2", from a `# course exercise: 1.2` line
+
+A notebook's magics (`%time ...`, `%%bash` cells) and shell lines (`!pip install ...`) are left
+out; what remains is Python, run as one file whose lines are reported as "cell N, line M".
+"""
+
+import json
+from pathlib import Path
+
+from course.sandbox import LearnerCode
+
+HEADER = "# course exercise:"
+PYTHON_CELL_MAGICS = ("%%time", "%%timeit", "%%capture")  # the cell below the line is still Python
+
+
+class LearnerFileError(ValueError):
+    """The file cannot be read as a solution; the message says why, in one line."""
+
+
+def read_code(path):
+    """The code in `path` (a .py file or an .ipynb notebook), read once: later edits do not change a check."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise LearnerFileError(f"{path} cannot be read ({error.strerror})") from None
+    if path.suffix.lower() != ".ipynb":
+        return LearnerCode(path, data)
+    return _notebook_code(path, data)
+
+
+def _notebook_code(path, data):
+    try:
+        cells = json.loads(data.decode("utf-8-sig"))["cells"]
+        sources = [(n, cell["source"]) for n, cell in enumerate(cells, start=1) if cell.get("cell_type") == "code"]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise LearnerFileError(f"{path} is not a Jupyter notebook that can be read (save it again from "
+                               f"Jupyter, or hand in a .py file)") from None
+    lines, starts = [], []
+    for number, source in sources:
+        text = "".join(source) if isinstance(source, list) else str(source)
+        python = _python_lines(text)
+        if python:
+            starts.append([len(lines) + 1, number])
+            lines.extend(python)
+    return LearnerCode(path, "\n".join(lines).encode("utf-8") + b"\n", starts)
+
+
+def _python_lines(cell):
+    """The Python lines of one code cell: magics and shell lines become blank, a %%bash cell nothing."""
+    lines = cell.splitlines()
+    if lines and lines[0].startswith("%%"):
+        if lines[0].split()[0] not in PYTHON_CELL_MAGICS:
+            return []
+        lines = [""] + lines[1:]
+    return ["" if line.lstrip().startswith(("%", "!")) else line for line in lines]
+
+
+def exercise_named_in(code):
+    """The exercise id on a `# course exercise: ID` line near the top of the file or of a cell, or None."""
+    text = code.source.decode("utf-8-sig", errors="replace").splitlines()
+    firsts = [start - 1 for start, _ in code.cells] if code.cells else [0]
+    for first in firsts:
+        for line in text[first:first + 5]:
+            if line.startswith(HEADER):
+                return line.split(":", 1)[1].strip() or None
+    return None
