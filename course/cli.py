@@ -5,6 +5,7 @@ and TensorFlow are imported inside the commands that need them, so
 `course --help` and `course list` answer at once.
 """
 
+import functools
 import math
 import sys
 import time
@@ -256,6 +257,19 @@ def doctor(data_dir):
 # ---------------------------------------------------------------- exercises
 
 
+def uses_progress(command):
+    """A progress file that another program keeps locked ends the command with one line, exit status 1."""
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        from course.progress import ProgressBusy
+
+        try:
+            return command(*args, **kwargs)
+        except ProgressBusy as busy:
+            raise click.ClickException(str(busy)) from None
+    return run
+
+
 def find_exercise(exercise_id):
     from course.exercises import EXERCISES
 
@@ -266,6 +280,7 @@ def find_exercise(exercise_id):
 
 
 @cli.command("exercises")
+@uses_progress
 def list_exercises():
     """Every exercise: id, title, lesson, and your status."""
     from course import progress
@@ -319,6 +334,7 @@ def finite_seconds(ctx, param, value):
               help="Seconds your code may run, a Keras model's training included (default: per exercise).")
 @click.option("--memory-mb", type=click.IntRange(min=64),
               help="Memory your code may use, in MB (default: 1024, or 4096 for Keras exercises).")
+@uses_progress
 def check_command(arguments, watch, timeout, memory_mb):
     """Check your solution FILE: a .py file, or a notebook (.ipynb) whose code cells define the function.
 
@@ -407,11 +423,8 @@ def run_check(exercise, code, timeout, memory_mb):
                 click.echo(f"      hint:     {failure.hint}")
     if report.output.strip():
         click.echo("  your code printed:\n" + "\n".join(f"    | {inert(line)}" for line in report.output.splitlines()[:40]))
-    try:
-        first_pass = report.passed and not progress.has_passed(exercise.id)
-        progress.record_attempt(exercise.id, report.passed, report.summary(), progress.code_hash(code.source))
-    except progress.ProgressBusy as error:
-        raise click.ClickException(str(error)) from None
+    first_pass = report.passed and not progress.has_passed(exercise.id)
+    progress.record_attempt(exercise.id, report.passed, report.summary(), progress.code_hash(code.source))
     click.echo(f"{inert(report.summary())} ({report.seconds:.1f} s)."
                + (" Passed!" if report.passed else f" Stuck? `course hint {exercise.id}`."))
     if first_pass:
@@ -421,6 +434,7 @@ def run_check(exercise, code, timeout, memory_mb):
 
 @cli.command("hint")
 @click.argument("exercise_id")
+@uses_progress
 def hint_command(exercise_id):
     """The next hint for an exercise: one more each time you ask."""
     from course import progress
@@ -436,6 +450,7 @@ def hint_command(exercise_id):
 
 @cli.command("progress")
 @click.option("--reset", "reset_id", metavar="ID", help="Forget the attempts and hints of exercise ID (asks first).")
+@uses_progress
 def progress_command(reset_id):
     """Your exercises and their status."""
     from course import progress
@@ -458,6 +473,7 @@ def progress_command(reset_id):
 @cli.command("solution")
 @click.argument("exercise_id")
 @click.option("--force", is_flag=True, help="Show it before you have passed (looking first costs the learning).")
+@uses_progress
 def solution_command(exercise_id, force):
     """The reference solution and why it is written that way: once you have passed the exercise."""
     from course import progress

@@ -136,10 +136,10 @@ def record_attempt(exercise, passed, summary, file_hash):
                            f"next time.") from None
 
 
-def status(exercise_ids):
+def status(exercise_ids, notice=print):
     """{id: ("not started" | "attempted" | "passed", date or None, attempts)} derived from the attempts."""
     rows = _using(lambda db: db.execute("SELECT exercise, count(*), max(passed), min(CASE WHEN passed THEN at END), "
-                                        "max(at) FROM attempts GROUP BY exercise").fetchall())
+                                        "max(at) FROM attempts GROUP BY exercise").fetchall(), notice)
     found = {row[0]: row[1:] for row in rows}
     result = {}
     for exercise in exercise_ids:

@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 from click.testing import CliRunner
@@ -89,19 +90,30 @@ def test_numpy_check_does_not_import_tensorflow(tmp_path):
     assert result.stdout.strip().splitlines()[-1] == "TF-ABSENT 0", result.stdout + result.stderr
 
 
+def wait_for(lines, words, process, seconds=300):
+    """Until a line of the process's output (collected in `lines`) holds `words`; fails if it ends first."""
+    deadline = time.monotonic() + seconds
+    while not any(words in line for line in lines):
+        assert process.poll() is None and time.monotonic() < deadline, "".join(lines)
+        time.sleep(0.05)
+
+
 def test_watch_rechecks_on_save_even_by_rename_and_stops_cleanly_on_ctrl_c(tmp_path):
     path = tmp_path / "ex2_1_relu.py"
     path.write_text(RIGHT_RELU.replace("np.maximum(z, 0)", "z"))
     watcher = subprocess.Popen(["course", "check", "--watch", str(path)], stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, env={**os.environ})
-    time.sleep(3)
+                               stderr=subprocess.STDOUT, text=True)
+    lines = []
+    reader = threading.Thread(target=lambda: lines.extend(watcher.stdout), daemon=True)
+    reader.start()
+    wait_for(lines, "Stuck?", watcher)  # the first verdict: the file is wrong
     replacement = tmp_path / "new-version.tmp"
     replacement.write_text(RIGHT_RELU)
     os.replace(replacement, path)  # how many editors save: write a new file, rename it over the old
-    time.sleep(3)
+    wait_for(lines, "Passed!", watcher)
     watcher.send_signal(signal.SIGINT)
-    output, _ = watcher.communicate(timeout=20)
-    assert watcher.returncode == 0, output
-    assert output.count("Checking") >= 2
-    assert "Passed!" in output.split("Checking")[-1]
+    assert watcher.wait(timeout=300) == 0, "".join(lines)
+    reader.join(timeout=300)
+    output = "".join(lines)
+    assert output.count("Checking") == 2
     assert "Stopped watching." in output

@@ -1,13 +1,16 @@
-"""The progress store: transactions, concurrent writers, a killed writer, a damaged file."""
+"""The progress store: transactions, concurrent writers, a killed writer, a damaged file, a locked one."""
 
-import os
 import signal
 import subprocess
 import sys
 import textwrap
+import time
 from concurrent.futures import ThreadPoolExecutor
 
+from click.testing import CliRunner
+
 from course import progress
+from course.cli import cli
 
 
 def test_status_is_derived_from_the_attempts():
@@ -65,3 +68,56 @@ def test_a_damaged_file_is_set_aside_and_a_fresh_one_starts(capsys):
     assert len(kept) == 1 and kept[0].read_bytes().startswith(b"this is not a database")
     progress.record_attempt("1.2", True, "ok", "h")
     assert progress.status(["1.2"])["1.2"][0] == "passed"
+
+
+HOLD_LOCK = textwrap.dedent("""
+    import sqlite3, sys, time
+    db = sqlite3.connect(sys.argv[1], isolation_level=None)
+    db.execute("BEGIN EXCLUSIVE")  # what a database browser with an open write transaction does
+    open(sys.argv[2], "w").close()
+    time.sleep(float(sys.argv[3]))
+""")
+
+
+def hold_the_file(tmp_path, seconds):
+    """Another program holding the progress file locked for `seconds`; returns once it holds it."""
+    progress.record_attempt("1.1", True, "3/3 checks passed", "h")
+    holding = tmp_path / "holding"
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(progress.database_path()), str(holding),
+                               str(seconds)])
+    while not holding.exists():
+        assert holder.poll() is None
+        time.sleep(0.05)
+    return holder
+
+
+def test_a_file_locked_for_a_while_is_waited_for_not_set_aside(tmp_path, monkeypatch):
+    monkeypatch.setattr(progress, "BUSY_NOTICE_SECONDS", 0.5)
+    holder = hold_the_file(tmp_path, 4)
+    notices = []
+    assert progress.status(["1.1"], notice=notices.append)["1.1"][0] == "passed"
+    assert holder.wait(timeout=60) == 0
+    assert len(notices) == 1 and "locked by another program" in notices[0]
+    assert not list(progress.database_path().parent.glob("*damaged*"))
+
+
+def test_a_file_that_stays_locked_ends_with_a_message_and_loses_no_pass(tmp_path, monkeypatch):
+    monkeypatch.setattr(progress, "BUSY_GIVE_UP_SECONDS", 1)
+    holder = hold_the_file(tmp_path, 600)
+    try:
+        result = CliRunner().invoke(cli, ["progress"])
+        assert result.exit_code == 1 and str(progress.database_path()) in result.output, result.output
+        assert "stayed locked" in result.output and "Traceback" not in result.output
+        try:
+            progress.record_attempt("2.1", True, "3/3 checks passed", "h2")
+        except progress.ProgressBusy as busy:
+            assert "added to your progress next time" in str(busy)
+        else:
+            raise AssertionError("recorded into a locked file")
+    finally:
+        holder.kill()
+        holder.wait()
+    states = progress.status(["1.1", "2.1"])
+    assert states["1.1"][0] == "passed" and states["2.1"] == (states["2.1"][0], states["2.1"][1], 1)
+    assert states["2.1"][0] == "passed" and not progress.pending_path().exists()
+    assert not list(progress.database_path().parent.glob("*damaged*"))
