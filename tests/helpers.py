@@ -28,14 +28,15 @@ def picture(path):
     return pixels
 
 
-def run_lesson(number, folder, *extra):
-    """`course lesson N --quick --data sample` as a learner runs it; every figure must decode and show something.
+def run_lesson(number, folder, *extra, quick=True):
+    """`course lesson N --quick --data sample` as a learner runs it (quick=False: the whole sample, every
+    epoch); every figure must decode and show something.
 
     Returns (printed output, summary JSON): tests read measured numbers from the summary's "measured".
     """
     folder.mkdir(parents=True, exist_ok=True)
     summary = folder / f"summary{number}.json"
-    result = CliRunner().invoke(cli, ["lesson", str(number), "--quick", "--data", "sample",
+    result = CliRunner().invoke(cli, ["lesson", str(number), *(["--quick"] if quick else []), "--data", "sample",
                                       "--out", str(folder / f"out{number}"), "--summary-json", str(summary), *extra])
     assert result.exit_code == 0, result.output
     report = json.loads(summary.read_text())

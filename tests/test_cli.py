@@ -67,16 +67,26 @@ def test_lesson_1_quick_tells_its_story_from_measured_numbers(tmp_path):
     measured = summary["measured"]
     assert measured["hand_vs_keras"] <= 1e-6  # step 6: sigmoid by hand is model.predict
     assert (measured["p_nine_by_hand"] > 0.5) == ("so the answer is 9" in output)
-    # Step 5: the strongest votes sit where the sample's 4s and 9s have ink, not on a few stray digits' pixels.
     votes = measured["votes_for_nine"] + measured["votes_for_four"]
-    assert min(vote["ink_share"] for vote in votes) >= 0.05, votes
-    assert measured["mean_weight_rare"] < measured["mean_weight_inked"] / 2
+    on_rare_pixels = any(vote["ink_share"] < 0.01 for vote in votes)
+    assert ("sit on such a rare pixel" in output) == on_rare_pixels
     quick = load_sample().head(QUICK_TRAIN, QUICK_TEST)  # the digits --quick runs on
     fours_and_nines = np.isin(quick.y_test, (4, 9)).sum()
     assert measured["fours_called_nine"] + measured["nines_called_four"] == round(
         (1 - models["logistic (scaled)"]["test_accuracy"]) * fours_and_nines)
     for step in range(1, 8):
         assert f"Step {step}." in output
+
+
+def test_lesson_1_weights_vote_on_the_shapes_of_4s_and_9s_on_the_sample(tmp_path):
+    # Without the weight penalty the strongest votes were bottom-row pixels (row 26) that 1-3% of digits touch.
+    _, summary = run_lesson(1, tmp_path, quick=False)
+    measured = summary["measured"]
+    votes = measured["votes_for_nine"] + measured["votes_for_four"]
+    assert min(vote["ink_share"] for vote in votes) >= 0.1, votes
+    assert all(vote["row"] < 20 for vote in measured["votes_for_nine"])  # the 9's loop, not its tail or the border
+    assert measured["mean_weight_rare"] < measured["mean_weight_inked"] / 4
+    assert summary["models"]["logistic (scaled)"]["test_accuracy"] >= 0.95
 
 
 def test_same_seed_same_numbers(tmp_path):
