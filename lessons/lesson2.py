@@ -109,7 +109,8 @@ def activation_conclusions(results, target, softmax_regression_accuracy):
         sentences.append(f"{first} reached {target:.0%} validation accuracy after {first_epoch} "
                          f"epoch{'s' if first_epoch > 1 else ''}" + (f", {others}" if others else "") + ".")
     if never:
-        sentences.append(f"{' and '.join(never)} never reached {target:.0%} within {epochs} epochs.")
+        names = ", ".join(never[:-1]) + " and " + never[-1] if len(never) > 1 else never[0]
+        sentences.append(f"{names} never reached {target:.0%} within {epochs} epoch{'s' if epochs > 1 else ''}.")
     ranked = sorted(results, key=lambda name: -results[name]["test_accuracy"])
     best, worst = ranked[0], ranked[-1]
     sentences.append(f"Best test accuracy: {best} ({results[best]['test_accuracy']:.2%}); worst: {worst} "
@@ -121,8 +122,9 @@ def activation_conclusions(results, target, softmax_regression_accuracy):
         sentences.append(
             f"{best_nonlinear} beat linear by {lead * 100:.1f} points: a nonlinearity lets the hidden units bend "
             f"the decision boundary, which no stack of linear layers can." if lead > 0 else
-            f"On this run linear did as well as {best_nonlinear} ({-lead * 100:.1f} points ahead): too little "
-            f"data or training for the nonlinearity to show.")
+            f"On this run linear did as well as {best_nonlinear} ("
+            + (f"{-lead * 100:.1f} points ahead" if lead < 0 else "the same test accuracy")
+            + "): too little data or training for the nonlinearity to show.")
     if "linear" in results:
         gap = results["linear"]["test_accuracy"] - softmax_regression_accuracy
         sentences.append(
@@ -248,7 +250,7 @@ def run(story):
     # ---------------------------------------------------------------- step 3
     story.step(3, "Are activation functions trial and error? An experiment")
     target = TARGET[digits.source]
-    story.say(f"The same MLP, the same seed and starting point, the same {epochs} epochs, four activations "
+    story.say(f"The same MLP, the same seed and starting point, the same {epochs} epoch{'s' if epochs > 1 else ''}, four activations "
               f"in the hidden layer. We measure test accuracy, seconds per epoch, and how many epochs each "
               f"needs to reach {target:.0%} on the validation digits (held out from training).")
     results = {}

@@ -32,6 +32,14 @@ def test_experiment_conclusions_change_when_the_numbers_do():
     assert "On this run linear did as well as relu (4.0 points ahead)" in text
 
 
+def test_experiment_conclusions_name_a_tie_and_list_every_slow_activation():
+    results = {name: {"history": history([0.80]), "test_accuracy": 0.75, "seconds_per_epoch": 1.0}
+               for name in ("relu", "sigmoid", "tanh", "linear")}
+    text = " ".join(lesson2.activation_conclusions(results, 0.90, softmax_regression_accuracy=0.5))
+    assert "relu, sigmoid, tanh and linear never reached 90% within 1 epoch." in text
+    assert "linear did as well as relu (the same test accuracy)" in text and "-0.0" not in text
+
+
 def test_relu_output_conclusions_report_silence_and_nan():
     outputs = np.array([[0.0] * 10, [0.0] * 10, [0.2] * 5 + [0.0] * 5, [1.0] + [0.0] * 9])
     softmax_run = {"history": {"loss": [0.5, 0.3]}, "test_accuracy": 0.97}
