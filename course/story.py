@@ -6,8 +6,11 @@ A lesson receives a `Story` and tells itself through it::
     story.say(f"Nearest-average accuracy: {accuracy:.1%}")
     story.figure(weights_image(w), "weights")
     story.record("logistic", model, test_accuracy=acc, train_seconds=s)
+    story.measured(baseline_accuracy=accuracy)
 
-At the end the launcher prints the summary and writes it as JSON if asked.
+At the end the launcher prints the summary and writes it as JSON if asked
+(`--summary-json`): the models' results, and every number the lesson recorded
+with `measured`, so that tests and scripts read numbers, not sentences.
 """
 
 import json
@@ -20,6 +23,20 @@ def points(difference):
     return f"{abs(difference) * 100:.1f} points {'above' if difference >= 0 else 'below'}"
 
 
+def agreement(difference, tolerance):
+    """Two computations of the same numbers, compared in words from their largest difference."""
+    if difference <= tolerance:  # False for NaN too
+        return f"agree to {difference:.1e} (within {tolerance:.0e}: float32 rounding)"
+    return f"DISAGREE: they differ by up to {difference:.1e}, more than float32 rounding ({tolerance:.0e}) explains"
+
+
+def plain(value):
+    """For json.dumps: a NumPy number or array (anywhere in the summary) as the Python value JSON can hold."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} cannot be written as JSON")
+
+
 class Story:
     def __init__(self, lesson, title, digits, out_dir, *, seed, quick=False, epochs=None, show=False,
                  retrain=False, image=None):
@@ -30,6 +47,7 @@ class Story:
         self.epochs_asked = epochs
         self.figures = []
         self.models = {}
+        self.numbers = {}
 
     def epochs(self, default):
         """--epochs if given; 1 in --quick mode; else the lesson's own default."""
@@ -67,12 +85,16 @@ class Story:
             "cached": cached,
         }
 
+    def measured(self, **numbers):
+        """Keep numbers the lesson printed, under these names, in the summary's "measured"."""
+        self.numbers.update(numbers)
+
     def summary(self):
         counts = self.digits.counts
         return {"lesson": self.lesson, "title": self.title,
                 "data": {"source": self.digits.source, "train": counts["train"], "test": counts["test"]},
                 "seed": self.seed, "quick": self.quick,
-                "models": self.models, "figures": self.figures}
+                "models": self.models, "measured": self.numbers, "figures": self.figures}
 
     def print_summary(self):
         summary = self.summary()
@@ -87,4 +109,4 @@ class Story:
         print(f"  figures: {len(self.figures)} PNG files in {self.out_dir}")
 
     def write_summary(self, path):
-        Path(path).write_text(json.dumps(self.summary(), indent=2) + "\n")
+        Path(path).write_text(json.dumps(self.summary(), indent=2, default=plain) + "\n")

@@ -27,7 +27,8 @@ import keras
 from course.places import course_home
 
 # Lessons compile with steps_per_execution=STEPS_PER_CALL: Keras then runs that many training steps per
-# call into TensorFlow, which on a 2-core CPU cut a small model's epoch on full MNIST from 6.6 s to 2.8 s.
+# call into TensorFlow instead of one, so a small model's epoch spends its time computing, not calling
+# (the speed-up measured is in benchmarks/README.md).
 STEPS_PER_CALL = 32
 
 

@@ -6,7 +6,9 @@ The question: how can math tell whether a handwritten digit is a 4 or a 9?
 2. A baseline that learns nothing: call a digit whichever average digit it is closer to.
 3. Pre-processing: scaling 0-255 to 0-1, and black-and-white thresholding.
 4. Logistic regression in Keras (784 pixels -> one sigmoid), trained on both versions.
-5. Its weights as a 28x28 image: which pixels vote for "9", which for "4".
+5. Its weights as a 28x28 image: which pixels vote for "9", which for "4"
+   (a small penalty on large weights keeps pixels that almost never have ink
+   from voting on noise).
 6. Not magic: the model's answer for one digit, recomputed by hand with NumPy.
 7. The hard cases: the 4s it calls 9 and the 9s it calls 4.
 
@@ -17,10 +19,11 @@ the "features" are the 784 pixels, and the question is "is this a 9?".
 import keras
 import numpy as np
 
+from course import by_hand
 from course.plots import (digit_grid, intensity_table, intensity_text, learning_curves, panels, show_digit,
                           weights_image)
 from course.preprocess import binarize, flatten, normalize, pick_classes
-from course.story import points
+from course.story import agreement, points
 from course.training import STEPS_PER_CALL, train_and_test
 
 FOUR, NINE = 4, 9
@@ -28,19 +31,22 @@ EPOCHS = 10
 BATCH_SIZE = 64
 LEARNING_RATE = 0.01
 THRESHOLD = 0.5  # black and white: ink above half intensity becomes 1, the rest 0
+# The loss adds L2_PENALTY * sum(w^2). Adam moves every weight by steps of about the same size, also the
+# weights of border pixels that a few dozen digits touch; without the penalty those ended up as the
+# strongest "votes", noise from a few digits. With it, a weight stays large only where many digits keep it so.
+L2_PENALTY = 0.003
+RARE = 0.01  # a pixel with ink (> 0.5) in under 1% of the training digits is "rare"
+TOLERANCE = 1e-6  # the hand computation (float64) and Keras (float32) agree within float32 rounding
 
 
 def logistic_regression():
     """784 inputs -> Dense(1, sigmoid): p(9) = sigmoid(w . x + b). 785 numbers to learn."""
-    model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(1, activation="sigmoid", name="vote")],
-                             name="logistic_regression")
+    vote = keras.layers.Dense(1, activation="sigmoid", kernel_regularizer=keras.regularizers.L2(L2_PENALTY),
+                              name="vote")
+    model = keras.Sequential([keras.Input(shape=(784,)), vote], name="logistic_regression")
     model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), loss="binary_crossentropy", metrics=["accuracy"],
                   steps_per_execution=STEPS_PER_CALL)
     return model
-
-
-def sigmoid(z):
-    return 1 / (1 + np.exp(-z))
 
 
 def run(story):
@@ -107,8 +113,9 @@ def run(story):
     # ---------------------------------------------------------------- step 4
     story.step(4, "Logistic regression in Keras: 784 pixels -> one sigmoid")
     story.say("The model: z = w1*x1 + ... + w784*x784 + b, then p(9) = sigmoid(z) = 1 / (1 + e^-z). "
-              "Training adjusts the 785 numbers to lower the binary cross-entropy, as for any yes/no question. "
-              "We train the same model, same seed, on the scaled and on the black-and-white pixels.")
+              "Training adjusts the 785 numbers to lower the binary cross-entropy, as for any yes/no question, "
+              f"plus a small penalty on large weights ({L2_PENALTY} x the sum of the squared weights; step 5 "
+              "shows why). We train the same model, same seed, on the scaled and on the black-and-white pixels.")
     epochs = story.epochs(EPOCHS)
     results = {}
     for name, prepare in (("scaled", normalize), ("black and white", binarize)):
@@ -133,17 +140,19 @@ def run(story):
     story.step(5, "The learned weights: a vote of pixels")
     w, b = model.get_layer("vote").get_weights()
     w = w[:, 0]
-    for_nine, for_four = np.argsort(w)[::-1][:3], np.argsort(w)[:3]
     story.say(f"Each pixel's weight is its vote: ink on a positive-weight pixel pushes z up, towards 9; "
               f"on a negative one, towards 4. The bias b = {float(b[0]):+.3f}.")
-    story.say("Strongest votes for 9: " + ", ".join(_pixel(i, w) for i in for_nine) + ".")
-    story.say("Strongest votes for 4: " + ", ".join(_pixel(i, w) for i in for_four) + ".")
+    findings = weights_findings(w, flatten(binarize(x_train, THRESHOLD)).mean(axis=0))
+    story.measured(**findings)
+    for sentence in weights_conclusions(findings):
+        story.say(sentence)
     difference = (average_nine - average_four).ravel()
-    agreement = np.corrcoef(w, difference)[0, 1]
+    correlation = np.corrcoef(w, difference)[0, 1]
+    story.measured(weights_vs_averages=correlation)
     story.say(f"Where the average 9 has more ink than the average 4 (step 2), the mean weight is "
               f"{w[difference > 0.05].mean():+.3f}; where the average 4 has more, {w[difference < -0.05].mean():+.3f}. "
-              f"The learned weights correlate {agreement:+.2f} with the baseline's avg9 - avg4: training "
-              f"found a vote {'like' if agreement > 0.5 else 'unlike'} the averages', tuned by the mistakes "
+              f"The learned weights correlate {correlation:+.2f} with the baseline's avg9 - avg4: training "
+              f"found a vote {'like' if correlation > 0.5 else 'unlike'} the averages', tuned by the mistakes "
               f"it made along the way.")
     story.figure(weights_image(w, title="logistic regression weights", labels=("4", "9")), "weights_image")
 
@@ -152,17 +161,21 @@ def run(story):
     x = flatten(normalize(x_test[:1]))[0]
     products = w * x
     z = products.sum() + float(b[0])
-    by_hand = sigmoid(z)
+    p_by_hand = float(by_hand.sigmoid(z))
     by_keras = float(model.predict(x[None, :], verbose=0)[0, 0])
     story.say(f"The first test digit (a {NINE if y_test[0] else FOUR}) has ink in {np.count_nonzero(x)} pixels. "
               f"Multiply each pixel by its weight and add: sum(w*x) = {products.sum():+.4f}, plus b gives "
-              f"z = {z:+.4f}; sigmoid(z) = {by_hand:.6f}.")
+              f"z = {z:+.4f}; sigmoid(z) = {p_by_hand:.6f}.")
+    story.say("By hand, sigmoid is computed as 1 / (1 + e^-z) when z >= 0 and as e^z / (1 + e^z) when z < 0: "
+              "the same number, but the exponent is never positive, so nothing overflows even for z = -1000 "
+              "(course/by_hand.py).")
     biggest = np.argsort(np.abs(products))[::-1][:3]
     story.say("The three biggest terms w*x: " + ", ".join(
         f"pixel (row {i // 28}, col {i % 28}) {x[i]:.2f} x {w[i]:+.3f} = {products[i]:+.3f}" for i in biggest) + ".")
-    story.say(f"model.predict says {by_keras:.6f}. Difference: {abs(by_hand - by_keras):.1e} "
-              f"({'agree to 1e-6' if abs(by_hand - by_keras) <= 1e-6 else 'MORE than 1e-6 apart'}). "
-              f"p(9) {'>' if by_hand > 0.5 else '<='} 0.5, so the answer is {NINE if by_hand > 0.5 else FOUR}.")
+    story.measured(hand_vs_keras=abs(p_by_hand - by_keras), p_nine_by_hand=p_by_hand)
+    story.say(f"model.predict says {by_keras:.6f}: the hand computation and Keras "
+              f"{agreement(abs(p_by_hand - by_keras), TOLERANCE)}. "
+              f"p(9) {'>' if p_by_hand > 0.5 else '<='} 0.5, so the answer is {NINE if p_by_hand > 0.5 else FOUR}.")
 
     # ---------------------------------------------------------------- step 7
     story.step(7, "The hard cases")
@@ -170,6 +183,7 @@ def run(story):
     said_nine = p_nine > 0.5
     fours_called_nine = np.flatnonzero((y_test == 0) & said_nine)
     nines_called_four = np.flatnonzero((y_test == 1) & ~said_nine)
+    story.measured(fours_called_nine=len(fours_called_nine), nines_called_four=len(nines_called_four))
     story.say(f"Of {np.sum(y_test == 0)} test 4s, {len(fours_called_nine)} got the answer 9; "
               f"of {np.sum(y_test == 1)} test 9s, {len(nines_called_four)} got the answer 4.")
     wrong = np.concatenate([fours_called_nine, nines_called_four])
@@ -184,6 +198,42 @@ def run(story):
         story.say("No mistakes on this test set, so there is no figure of hard cases.")
 
 
+def weights_findings(w, ink_share, count=3):
+    """What step 5 reports about the weights w (784), given each pixel's share of training digits with ink."""
+    rare = ink_share < RARE
+    return {"votes_for_nine": [_vote(i, w, ink_share) for i in np.argsort(-w)[:count]],
+            "votes_for_four": [_vote(i, w, ink_share) for i in np.argsort(w)[:count]],
+            "rare_pixels": int(rare.sum()),
+            "mean_weight_rare": float(np.abs(w[rare]).mean()) if rare.any() else 0.0,
+            "mean_weight_inked": float(np.abs(w[~rare]).mean())}
 
-def _pixel(index, w):
-    return f"row {index // 28}, col {index % 28} ({w[index]:+.3f})"
+
+def _vote(index, w, ink_share):
+    return {"row": int(index // 28), "col": int(index % 28), "weight": float(w[index]),
+            "ink_share": float(ink_share[index])}
+
+
+def weights_conclusions(findings):
+    """Sentences about the strongest votes that follow from weights_findings(...), and only from them."""
+    def named(votes):
+        return ", ".join(f"row {v['row']}, col {v['col']} ({v['weight']:+.3f}; ink in {v['ink_share']:.0%} of "
+                         f"the training digits)" for v in votes)
+
+    rare, quiet = findings["rare_pixels"], findings["mean_weight_rare"] < findings["mean_weight_inked"] / 2
+    sentences = [f"Strongest votes for 9: {named(findings['votes_for_nine'])}.",
+                 f"Strongest votes for 4: {named(findings['votes_for_four'])}."]
+    if rare:
+        sentences.append(
+            f"{rare} of the 784 pixels have ink in under {RARE:.0%} of the training digits. "
+            f"Their mean |weight| is {findings['mean_weight_rare']:.3f}, against {findings['mean_weight_inked']:.3f} "
+            f"for the others: " + ("they barely vote, as a weight with a few digits behind it should."
+                                   if quiet else "on this run they vote about as strongly as the pixels many "
+                                   "digits have ink on, on the say of a few digits."))
+    votes = findings["votes_for_nine"] + findings["votes_for_four"]
+    named_rare = [v for v in votes if v["ink_share"] < RARE]
+    sentences.append(f"{len(named_rare)} of the strongest votes above sit on such a rare pixel: they rest on "
+                     f"a few digits, not on the shape of a 4 or a 9." if named_rare else
+                     f"Each of the strongest votes above sits where at least "
+                     f"{min(v['ink_share'] for v in votes):.0%} of the training digits have ink, not where a few "
+                     f"stray digits do.")
+    return sentences

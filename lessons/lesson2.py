@@ -16,9 +16,10 @@ activation functions (ReLU, sigmoid, tanh) chosen by trial and error?
 import keras
 import numpy as np
 
+from course import by_hand
 from course.plots import learning_curves, panels, weights_image
 from course.preprocess import flatten, normalize
-from course.story import points
+from course.story import agreement, points
 from course.training import STEPS_PER_CALL, train_and_test
 
 HIDDEN_UNITS = 128
@@ -27,6 +28,7 @@ BATCH_SIZE = 128
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "linear")  # "linear" is no activation at all: h = W x + b
 TARGET = {"mnist": 0.97, "sample": 0.90}  # the fixed validation accuracy the experiment races to
 FOUR, NINE = 4, 9
+TOLERANCE = 1e-5  # NumPy and Keras agree within float32 rounding
 
 
 def softmax_regression():
@@ -50,20 +52,10 @@ def mlp(activation="relu", output="softmax", hidden_units=HIDDEN_UNITS):
     return model
 
 
-# The forward pass, written out. Keras does exactly this, in float32.
-def relu(z):
-    return np.maximum(z, 0)
-
-
-def softmax(z):
-    z = z - z.max(axis=-1, keepdims=True)  # subtracting the max changes nothing but avoids overflow
-    e = np.exp(z)
-    return e / e.sum(axis=-1, keepdims=True)
-
-
 def mlp_by_hand(x, W1, b1, W2, b2):
-    hidden = relu(x @ W1 + b1)
-    return hidden, softmax(hidden @ W2 + b2)
+    """The MLP's forward pass written out: Keras does exactly this, in float32. Returns (hidden, probabilities)."""
+    hidden = by_hand.dense(x, W1, b1, "relu")
+    return hidden, by_hand.dense(hidden, W2, b2, "softmax")
 
 
 def train_model(story, name, build, data, **build_args):
@@ -117,7 +109,8 @@ def activation_conclusions(results, target, softmax_regression_accuracy):
         sentences.append(f"{first} reached {target:.0%} validation accuracy after {first_epoch} "
                          f"epoch{'s' if first_epoch > 1 else ''}" + (f", {others}" if others else "") + ".")
     if never:
-        sentences.append(f"{' and '.join(never)} never reached {target:.0%} within {epochs} epochs.")
+        names = ", ".join(never[:-1]) + " and " + never[-1] if len(never) > 1 else never[0]
+        sentences.append(f"{names} never reached {target:.0%} within {epochs} epoch{'s' if epochs > 1 else ''}.")
     ranked = sorted(results, key=lambda name: -results[name]["test_accuracy"])
     best, worst = ranked[0], ranked[-1]
     sentences.append(f"Best test accuracy: {best} ({results[best]['test_accuracy']:.2%}); worst: {worst} "
@@ -129,8 +122,9 @@ def activation_conclusions(results, target, softmax_regression_accuracy):
         sentences.append(
             f"{best_nonlinear} beat linear by {lead * 100:.1f} points: a nonlinearity lets the hidden units bend "
             f"the decision boundary, which no stack of linear layers can." if lead > 0 else
-            f"On this run linear did as well as {best_nonlinear} ({-lead * 100:.1f} points ahead): too little "
-            f"data or training for the nonlinearity to show.")
+            f"On this run linear did as well as {best_nonlinear} ("
+            + (f"{-lead * 100:.1f} points ahead" if lead < 0 else "the same test accuracy")
+            + "): too little data or training for the nonlinearity to show.")
     if "linear" in results:
         gap = results["linear"]["test_accuracy"] - softmax_regression_accuracy
         sentences.append(
@@ -141,26 +135,50 @@ def activation_conclusions(results, target, softmax_regression_accuracy):
     return sentences
 
 
+def hidden_units_sentence(h_nine, h_four, units):
+    """What the hidden layer did for a 9 and a 4 (their activations), about the units shown in the figure."""
+    text = (f"Of the {len(h_nine)} hidden units, {np.count_nonzero(h_nine)} fire (output > 0) for the 9 and "
+            f"{np.count_nonzero(h_four)} for the 4. The units that fire most for the 9 compared with the 4: "
+            + ", ".join(f"unit {u} ({h_nine[u]:.2f} vs {h_four[u]:.2f})" for u in units) + ".")
+    more_for_nine = sum(h_nine[u] > h_four[u] for u in units)
+    if more_for_nine == len(units):
+        return text + " Their weights are in the figure: what the 9 has and the 4 lacks."
+    return text + f" Only {more_for_nine} of them fire more for the 9 than for the 4 on this pair."
+
+
 def relu_output_conclusions(softmax_run, relu_run):
     """What ReLU instead of softmax at the output did, from the two measured runs.
 
     Each run: {"history": Keras history dict, "test_accuracy": float, "outputs": (n, 10) test outputs}.
     """
     outputs = relu_run["outputs"]
+    finite = np.all(np.isfinite(outputs), axis=1)
     silent = np.mean(np.all(outputs == 0, axis=1))
-    sums = outputs.sum(axis=1)
+    sums = outputs[finite].sum(axis=1)
     losses = relu_run["history"]["loss"]
     nan_epoch = next((i for i, loss in enumerate(losses, start=1) if not np.isfinite(loss)), None)
     sentences = [
         f"Softmax output: test accuracy {softmax_run['test_accuracy']:.2%}, final training loss "
         f"{softmax_run['history']['loss'][-1]:.3f}. ReLU output: test accuracy {relu_run['test_accuracy']:.2%}, "
         + (f"and the loss became NaN (not a number) in epoch {nan_epoch}." if nan_epoch
-           else f"final training loss {losses[-1]:.3f}."),
-        f"The ReLU outputs of a test digit add up to anything from {np.nanmin(sums):.2f} to {np.nanmax(sums):.2f} "
-        f"instead of exactly 1, so they are not probabilities, and cross-entropy needs probabilities.",
-        f"On {silent:.1%} of the test digits all ten ReLU outputs are exactly 0: the network gives no answer "
-        f"at all, and no gradient flows back through a ReLU that outputs 0, so it cannot learn its way out.",
-    ]
+           else f"final training loss {losses[-1]:.3f}.")]
+    if not finite.all():
+        sentences.append(f"On {1 - finite.mean():.1%} of the test digits the ReLU outputs are not even numbers "
+                         f"(NaN or infinite).")
+    if len(sums) and np.abs(sums - 1).max() > 0.01:
+        sentences.append(f"The ReLU outputs of a test digit add up to anything from {sums.min():.2f} to "
+                         f"{sums.max():.2f} instead of exactly 1, so they are not probabilities, and cross-entropy "
+                         f"needs probabilities.")
+    elif len(sums):
+        sentences.append("The ReLU outputs of every test digit happen to add up to 1 (within 0.01) on this run, "
+                         "but nothing in a ReLU makes them: softmax guarantees it, ReLU does not.")
+    if silent > 0:
+        sentences.append(f"On {silent:.1%} of the test digits all ten ReLU outputs are exactly 0: the network gives "
+                         f"no answer at all, and no gradient flows back through a ReLU that outputs 0, so it cannot "
+                         f"learn its way out.")
+    else:
+        sentences.append("On no test digit are all ten ReLU outputs 0 on this run: every digit still gets an "
+                         "answer.")
     return sentences
 
 
@@ -208,15 +226,12 @@ def run(story):
     (h_nine, h_four), probabilities = zip(*(mlp_by_hand(x, W1, b1, W2, b2) for x in (nine, four)))
     by_keras = relu_mlp.model.predict(np.stack([nine, four]), verbose=0)
     difference = np.abs(np.stack(probabilities) - by_keras).max()
-    story.say(f"The forward pass by hand in NumPy (relu(x W1 + b1), then softmax(h W2 + b2)) for a test 9 and "
-              f"a test 4 matches model.predict to {difference:.1e}. The 9 gets p(9) = {probabilities[0][NINE]:.3f}; "
-              f"the 4 gets p(4) = {probabilities[1][FOUR]:.3f}.")
-    active_nine, active_four = np.count_nonzero(h_nine), np.count_nonzero(h_four)
+    story.measured(hand_vs_keras=difference)
+    story.say(f"The forward pass by hand in NumPy (relu(x W1 + b1), then softmax(h W2 + b2), course/by_hand.py) "
+              f"for a test 9 and a test 4, and model.predict, {agreement(difference, TOLERANCE)}. The 9 gets "
+              f"p(9) = {probabilities[0][NINE]:.3f}; the 4 gets p(4) = {probabilities[1][FOUR]:.3f}.")
     for_nine = np.argsort(-(h_nine - h_four))[:3]
-    story.say(f"Of the {HIDDEN_UNITS} hidden units, {active_nine} fire (output > 0) for the 9 and {active_four} "
-              f"for the 4. The units that fire most for the 9 compared with the 4: " + ", ".join(
-                  f"unit {u} ({h_nine[u]:.2f} vs {h_four[u]:.2f})" for u in for_nine) + ". Their weights are in "
-              f"the figure: what the 9 has and the 4 lacks.")
+    story.say(hidden_units_sentence(h_nine, h_four, for_nine))
     fig, axes = panels(2, 3, (3.4, 2.8))
     axes[0, 0].bar(range(HIDDEN_UNITS), h_nine, color="tab:red")
     axes[0, 0].set_title("hidden layer for the 9")
@@ -235,7 +250,7 @@ def run(story):
     # ---------------------------------------------------------------- step 3
     story.step(3, "Are activation functions trial and error? An experiment")
     target = TARGET[digits.source]
-    story.say(f"The same MLP, the same seed and starting point, the same {epochs} epochs, four activations "
+    story.say(f"The same MLP, the same seed and starting point, the same {epochs} epoch{'s' if epochs > 1 else ''}, four activations "
               f"in the hidden layer. We measure test accuracy, seconds per epoch, and how many epochs each "
               f"needs to reach {target:.0%} on the validation digits (held out from training).")
     results = {}
@@ -247,6 +262,7 @@ def run(story):
     story.table(f"  {'activation':<10}  test accuracy  s/epoch  epochs to {target:.0%}\n" + "\n".join(
         f"  {name:<10}  {r['test_accuracy']:>13.2%}  {r['seconds_per_epoch']:>7.2f}  "
         f"{epochs_to_reach(r['history'], target) or 'not reached':>12}" for name, r in results.items()))
+    story.measured(epochs_to_target={name: epochs_to_reach(r["history"], target) for name, r in results.items()})
     for sentence in activation_conclusions(results, target, linear_accuracy):
         story.say(sentence)
     story.figure(learning_curves({name: r["history"] for name, r in results.items()}, metric="val_accuracy",

@@ -19,66 +19,47 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
+from course import by_hand
 from course.explain import blank_squares, model_input, occlusion, probabilities, saliency, scores
-from course.lessons import lesson1, lesson2, trained_model
+from course.lessons import trained_model
 from course.plots import (confusion_counts, confusion_matrix, digit_grid, feature_maps, panels, prediction_figure,
                           probability_bars, saliency_image, show_digit)
 from course.preprocess import MNISTIFIED, mnistify_steps, normalize, paper_is_light, read_image
+from course.story import agreement
 
 FOUR, NINE = 4, 9
 EXAMPLE = "example_digit.png"  # in course.datasets: a UCI 9, rendered as a scan (datasets/handwriting.py)
 COUNTERFACTUAL_NINES = 20  # how many test 9s the erasure experiment tries
 ERASER, MOST_ERASERS = 4, 3  # the eraser is 4x4 pixels; at most 3 strokes of it
 PATCH, STRIDE = 6, 2  # occlusion: a 6x6 square of paper, moved 2 pixels at a time
+# NumPy and Keras agree within float32 rounding: sums of up to 400 products of numbers up to about 10.
+TOLERANCE = 1e-4
 
 
 # ---------------------------------------------------------------- the forward pass, by hand
-ACTIVATIONS = {"relu": lesson2.relu, "softmax": lesson2.softmax, "sigmoid": lesson1.sigmoid, "tanh": np.tanh,
-               "linear": lambda z: z}
-
-
-def conv2d_layer_by_hand(maps, kernels, bias):
-    """maps (h, w, channels in), kernels (k, k, channels in, channels out) -> (h-k+1, w-k+1, channels out).
-
-    Every output number is one k x k x channels-in window of the maps, multiplied
-    number by number with one kernel and added up, plus that kernel's bias.
-    """
-    k = kernels.shape[0]
-    windows = sliding_window_view(maps, (k, k), axis=(0, 1))  # (h-k+1, w-k+1, channels in, k, k)
-    return np.einsum("ijcab,abcf->ijf", windows, kernels) + bias
-
-
-def max_pool_by_hand(maps, size=2):
-    """Keep the largest number of every size x size block of every map."""
-    h, w, c = maps.shape
-    blocks = maps[:h // size * size, :w // size * size].reshape(h // size, size, w // size, size, c)
-    return blocks.max(axis=(1, 3))
-
-
 def forward_by_hand(model, image):
     """Run the model's layers one after another in NumPy; returns [(layer name, output)] for one image.
 
     Knows every layer the course's models use: Dense, Conv2D, Cropping2D, MaxPooling2D, Flatten.
+    Each one's math is course/by_hand.py's.
     """
     x = np.asarray(image, dtype=np.float32).reshape(model.input_shape[1:])
     outputs = []
     for layer in model.layers:
-        kind = type(layer).__name__
+        kind, activation = type(layer).__name__, layer.get_config().get("activation")
         if kind == "Conv2D":
             kernels, bias = layer.get_weights()
-            x = ACTIVATIONS[layer.get_config()["activation"]](conv2d_layer_by_hand(x, kernels, bias))
+            x = by_hand.ACTIVATIONS[activation](by_hand.conv2d(x, kernels) + bias)
         elif kind == "Cropping2D":
             (top, bottom), (left, right) = layer.get_config()["cropping"]
             x = x[top:x.shape[0] - bottom, left:x.shape[1] - right]
         elif kind == "MaxPooling2D":
-            x = max_pool_by_hand(x, layer.get_config()["pool_size"][0])
+            x = by_hand.max_pool(x, layer.get_config()["pool_size"][0])
         elif kind == "Flatten":
             x = x.reshape(-1)
         elif kind == "Dense":
-            weights, bias = layer.get_weights()
-            x = ACTIVATIONS[layer.get_config()["activation"]](x @ weights + bias)
+            x = by_hand.dense(x, *layer.get_weights(), activation)
         else:
             raise ValueError(f"no hand-written version of a {kind} layer")
         outputs.append((layer.name, x))
@@ -157,19 +138,20 @@ def run(story):
     story.step(1, "The forward pass, multiplication by multiplication")
     story.say(f"The digit: {where}. Keras computes the answer layer by layer. Here every layer is "
               f"computed again in NumPy from model.get_weights(), beside Keras's own output of that layer.")
-    by_hand, by_keras = forward_by_hand(model, digit), keras_layer_outputs(model, digit)
+    hand_outputs, by_keras = forward_by_hand(model, digit), keras_layer_outputs(model, digit)
     rows, total = [], 0
-    for layer, (name, mine), (_, theirs) in zip(model.layers, by_hand, by_keras):
+    for layer, (name, mine), (_, theirs) in zip(model.layers, hand_outputs, by_keras):
         count = multiplications(layer, mine.shape)
         total += count
         rows.append(f"  {name:<8} {str(mine.shape):<13} {count:>9,}  {mine.min():>7.2f} {mine.max():>7.2f}  "
                     f"{np.mean(mine > 0):>6.0%}  {np.abs(mine - theirs).max():>9.1e}")
     story.table(f"  {'layer':<8} {'shape':<13} {'multiply':>9}  {'min':>7} {'max':>7}  {'> 0':>6}  "
                 f"{'|NumPy - Keras|':>9}\n" + "\n".join(rows))
-    largest = max(np.abs(mine - theirs).max() for (_, mine), (_, theirs) in zip(by_hand, by_keras))
-    story.say(f"{total:,} multiplications (and as many additions) make this one prediction. NumPy and Keras "
-              f"agree on every layer to {largest:.1e} (float32 rounding).")
-    dense_in, p_by_hand = by_hand[-2][1], by_hand[-1][1]
+    largest = max(np.abs(mine - theirs).max() for (_, mine), (_, theirs) in zip(hand_outputs, by_keras))
+    story.measured(multiplications=total, hand_vs_keras=largest)
+    story.say(f"{total:,} multiplications (and about as many additions) make this one prediction. Over all "
+              f"layers, NumPy and Keras {agreement(largest, TOLERANCE)}.")
+    dense_in, p_by_hand = hand_outputs[-2][1], hand_outputs[-1][1]
     weights, bias = model.layers[-1].get_weights()
     terms = dense_in * weights[:, answer]
     biggest = np.argsort(-np.abs(terms))[:4]
@@ -181,7 +163,9 @@ def run(story):
               f"probabilities: p({answer}) = {p_by_hand[answer]:.4f}.")
     fig, axes = panels(1, 3, (3.2, 2.8))
     show_digit(digit, ax=axes[0, 0], title="the input, 28x28")
-    conv1 = dict(by_hand)["conv1"]
+    conv1 = dict(hand_outputs)["conv1"]
+    strongest = strongest_first_layer_response(model, hand_outputs)
+    story.measured(strongest_first_layer=strongest)
     feature_maps(conv1.transpose(2, 0, 1), ax=axes[0, 1], columns=4, title="conv1 by hand: 16 maps")
     probability_bars(p_by_hand, ax=axes[0, 2], title="softmax by hand")
     story.figure(fig, "forward_pass_by_hand")
@@ -189,8 +173,12 @@ def run(story):
     # ---------------------------------------------------------------- step 2
     target, versus = (answer, runner_up) if story.image else (NINE, FOUR)
     story.step(2, f"Why {target} and not {versus}?")
+    if answer != target:
+        story.say(f"(This time the model's answer is {answer}, not {target}. The maps below still show which "
+                  f"pixels push this digit towards {target} and which towards {versus}.)")
     gradient = saliency(model, digit, target, versus)
     top_half = np.abs(gradient[:14]).sum() / np.abs(gradient).sum()
+    story.measured(saliency_top_half=top_half)
     story.say(f"Saliency: how much score({target}) - score({versus}) would change for a little more ink at "
               f"each pixel (its gradient). Red: more ink here means more {target}; blue: more {versus}. "
               f"{top_half:.0%} of its total size lies in the top half of the image.")
@@ -216,15 +204,17 @@ def run(story):
     tried = right[:COUNTERFACTUAL_NINES]
     results = [erase_closing_stroke(model, x_test[i]) for i in tried]
     after = probabilities(model, [erased for erased, _ in results]).argmax(axis=1) if results else np.array([])
-    to_four = int(np.sum(after == FOUR))
+    to_four, stayed = int(np.sum(after == FOUR)), int(np.sum(after == NINE))
+    story.measured(counterfactual_tried=len(tried), counterfactual_to_four=to_four, counterfactual_stayed_nine=stayed)
     story.say(f"The counterfactual: on {len(tried)} test 9s the model gets right, an eraser removed at most "
               f"{MOST_ERASERS} strokes of {ERASER}x{ERASER} pixels from the top of the digit, each time the ink "
               f"that favoured 9 over 4 most. The answer became 4 for {to_four} of them, another digit for "
-              f"{int(np.sum((after != FOUR) & (after != NINE)))}, and stayed 9 for {int(np.sum(after == NINE))}.")
+              f"{len(tried) - to_four - stayed}, and stayed 9 for {stayed}.")
     if results:
         shown = int(np.flatnonzero(after == FOUR)[0]) if to_four else 0
         before_image, (after_image, strokes) = x_test[tried[shown]], results[shown]
         p_before, p_after = probabilities(model, [before_image, after_image])
+        story.measured(counterfactual_example_p_nine=[p_before[NINE], p_after[NINE]])
         story.say(f"For one of them: before, p(9) = {p_before[NINE]:.3f} and p(4) = {p_before[FOUR]:.3f}; after "
                   f"erasing {len(strokes)} stroke{'s' if len(strokes) != 1 else ''}, p(9) = {p_after[NINE]:.3f} "
                   f"and p(4) = {p_after[FOUR]:.3f}: the answer is {int(p_after.argmax())}.")
@@ -239,6 +229,7 @@ def run(story):
     story.step(3, "Where the model fails")
     counts = confusion_counts(y_test, predicted)
     wrong = np.flatnonzero(predicted != y_test)
+    story.measured(test_digits_wrong=len(wrong))
     story.say(f"{len(wrong)} of {len(y_test):,} test digits are wrong ({len(wrong) / len(y_test):.2%}).")
     off_diagonal = counts - np.diag(np.diag(counts))
     pairs = [np.unravel_index(i, counts.shape) for i in np.argsort(-off_diagonal, axis=None)[:5]]
@@ -260,6 +251,7 @@ def run(story):
     story.step(4, "Your own handwriting")
     p_own = probabilities(model, [own])[0]
     top3 = np.argsort(p_own)[::-1][:3]
+    story.measured(own_picture_size=steps["original"].shape[1::-1], own_answer=top3[0], own_probabilities=p_own)
     cropped = steps["cropped"]
     story.say(f"{'Your image' if story.image else 'A bundled example, a 9 written by someone MNIST never saw'} "
               f"({picture_path.name}, {steps['original'].shape[1]}x{steps['original'].shape[0]} pixels) went "
@@ -269,20 +261,49 @@ def run(story):
     story.say(f"The answer: {top3[0]} ({p_own[top3[0]]:.1%}); then {top3[1]} ({p_own[top3[1]]:.1%}) and "
               f"{top3[2]} ({p_own[top3[2]]:.1%})."
               + ("" if story.image else " Try your own: course lesson 4 --image my_digit.png"))
-    steps_figure = story.figure(prediction_figure(steps, saliency(model, own, int(top3[0])), p_own,
+    story.figure(prediction_figure(steps, saliency(model, own, int(top3[0])), p_own,
                                                   title=f"{picture_path.name}: every pre-processing step"),
                                 "your_handwriting")
 
     # ---------------------------------------------------------------- step 5
     story.step(5, "Your questions, answered from this run")
     figures = {Path(path).stem[3:]: path for path in story.figures}
-    story.say(f"Where does the network find the curve? In lesson 3's first layers, kernels that answer to strokes "
-              f"and arcs; here the saliency of {target} - {versus} puts {top_half:.0%} of its weight in the top "
-              f"half" + (", where a 9's loop closes and a 4's stays open" if (target, versus) == (NINE, FOUR) else "")
-              + f" ({figures['why_this_and_not_that']}).")
-    story.say(f"What did the pre-processing do? It turned a {steps['original'].shape[1]}x"
-              f"{steps['original'].shape[0]} picture into 28x28 numbers between 0 and 1, ink high, in the size "
-              f"and place MNIST's digits have, because the network only knows what it was shown "
-              f"({steps_figure}).")
-    story.say(f"Is it math or magic? {total:,} multiplications and additions, then a softmax: NumPy redid them all "
-              f"and agreed with Keras to {largest:.1e} ({figures['forward_pass_by_hand']}).")
+    for sentence in questions_answered(target=target, versus=versus, saliency_top_half=top_half,
+                                       strongest=strongest, multiplications=total, hand_vs_keras=largest,
+                                       picture_size=steps["original"].shape[1::-1], figures=figures):
+        story.say(sentence)
+
+
+def strongest_first_layer_response(model, outputs):
+    """Which first-layer kernel answered the digit most strongly, and where: the centre of its window,
+    as row and column of the 28x28 image (the CNN crops its border first)."""
+    maps = dict(outputs)["conv1"]
+    row, col, kernel = np.unravel_index(np.argmax(maps), maps.shape)
+    (top, _), (left, _) = model.get_layer("crop").get_config()["cropping"]
+    size = model.get_layer("conv1").get_weights()[0].shape[0]
+    return {"kernel": int(kernel), "kernels": maps.shape[-1], "size": size, "response": float(maps[row, col, kernel]),
+            "row": int(row + top + size // 2), "col": int(col + left + size // 2)}
+
+
+def questions_answered(*, target, versus, saliency_top_half, strongest, multiplications, hand_vs_keras,
+                       picture_size, figures):
+    """Step 5's short answers, each from numbers this run measured; figures: figure name -> path."""
+    s = strongest
+    where = "top" if s["row"] < 14 else "bottom"
+    curve = (f"Where does the network find the curve? Its first layer slides {s['kernels']} learned "
+             f"{s['size']}x{s['size']} kernels over the digit (lesson 3 draws them); on this digit kernel "
+             f"{s['kernel']} answers most strongly ({s['response']:.2f}), centred at row {s['row']}, column "
+             f"{s['col']}, in the {where} half. The saliency of {target} - {versus} puts {saliency_top_half:.0%} of "
+             f"its weight in the top half")
+    if (target, versus) == (NINE, FOUR):
+        curve += (", where a 9's loop closes and a 4's stays open" if saliency_top_half > 0.5 else
+                  ": on this digit the answer does not rest mainly on the top, where a 9's loop closes")
+    width, height = picture_size
+    return [
+        curve + f" ({figures['why_this_and_not_that']}).",
+        f"What did the pre-processing do? It turned a {width}x{height} picture into 28x28 numbers between 0 and 1, "
+        f"ink high, in the size and place MNIST's digits have, because the network only knows what it was shown "
+        f"({figures['your_handwriting']}).",
+        f"Is it math or magic? {multiplications:,} multiplications and additions, then a softmax: NumPy redid them "
+        f"all, and NumPy and Keras {agreement(hand_vs_keras, TOLERANCE)} ({figures['forward_pass_by_hand']}).",
+    ]

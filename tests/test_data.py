@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from conftest import FULL_MNIST_DIR, full_mnist
+from helpers import FULL_MNIST_DIR, full_mnist
 from course import data
 from course.cli import cli
 from course.data import DataError, describe_sources, import_mnist, load_digits, load_sample, mnist_prepared

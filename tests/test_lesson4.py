@@ -1,18 +1,14 @@
-import json
-import re
-
 import keras
 import numpy as np
 import pytest
-from click.testing import CliRunner
 from PIL import Image
 
-from conftest import picture
-from course.cli import cli
+from course import by_hand
 from course.data import load_sample
 from course.explain import occlusion, probabilities, saliency, scores
+from course.lessons import lesson2, lesson3, lesson4
 from course.preprocess import flatten, normalize
-from lessons_under_test import lesson2, lesson3, lesson4
+from helpers import on_paper, run_lesson
 
 
 @pytest.fixture(scope="module")
@@ -45,24 +41,6 @@ def test_the_numpy_forward_pass_is_keras_layer_by_layer(models, digits, name):
         np.testing.assert_allclose(by_hand[-1][1], probabilities(model, [image])[0], atol=1e-5)
 
 
-def test_hand_convolution_layer_is_the_double_loop_over_every_channel():
-    rng = np.random.default_rng(3)
-    maps = rng.standard_normal((7, 6, 3)).astype(np.float32)
-    kernels = rng.standard_normal((3, 3, 3, 2)).astype(np.float32)
-    bias = np.array([0.5, -1.0], dtype=np.float32)
-    loops = np.zeros((5, 4, 2), dtype=np.float32)
-    for r in range(5):
-        for c in range(4):
-            for f in range(2):
-                loops[r, c, f] = np.sum(maps[r:r + 3, c:c + 3, :] * kernels[..., f]) + bias[f]
-    np.testing.assert_allclose(lesson4.conv2d_layer_by_hand(maps, kernels, bias), loops, atol=1e-5)
-
-
-def test_max_pool_by_hand_keeps_the_largest_of_each_block():
-    maps = np.arange(16, dtype=np.float32).reshape(4, 4, 1)
-    assert lesson4.max_pool_by_hand(maps)[..., 0].tolist() == [[5, 7], [13, 15]]
-
-
 def test_a_layer_without_a_hand_version_is_named():
     model = keras.Sequential([keras.Input((784,)), keras.layers.Dropout(0.5), keras.layers.Dense(10)])
     with pytest.raises(ValueError, match="Dropout"):
@@ -79,7 +57,7 @@ def test_saliency_of_a_linear_model_is_the_difference_of_its_weights(models, dig
 def test_scores_are_what_softmax_turns_into_probabilities(models, digits):
     for model in models.values():
         s = scores(model, digits[2][:5])
-        np.testing.assert_allclose(lesson2.softmax(s), probabilities(model, digits[2][:5]), atol=1e-5)
+        np.testing.assert_allclose(by_hand.softmax(s), probabilities(model, digits[2][:5]), atol=1e-5)
 
 
 def test_occlusion_of_a_linear_model_removes_exactly_the_covered_votes(models, digits):
@@ -104,39 +82,54 @@ def test_erasing_the_top_only_removes_ink_from_the_top(models, digits):
     assert rows.max() < ink_rows[0] + 0.4 * (ink_rows[-1] - ink_rows[0] + 1) + lesson4.ERASER
 
 
-def run_lesson_4(tmp_path, *extra):
-    summary = tmp_path / "summary.json"
-    result = CliRunner().invoke(cli, ["lesson", "4", "--quick", "--data", "sample", "--out", str(tmp_path / "out"),
-                                      "--summary-json", str(summary), *extra])
-    assert result.exit_code == 0, result.output
-    report = json.loads(summary.read_text())
-    for path in report["figures"]:
-        picture(path)
-    return result.output.replace("\n", " "), report
+def answers(top_half=0.6, target=9, versus=4, difference=3e-7, row=8):
+    strongest = {"kernel": 5, "kernels": 16, "size": 5, "response": 1.25, "row": row, "col": 14}
+    figures = {"why_this_and_not_that": "02.png", "your_handwriting": "06.png", "forward_pass_by_hand": "01.png"}
+    return " ".join(lesson4.questions_answered(target=target, versus=versus, saliency_top_half=top_half,
+                                               strongest=strongest, multiplications=658944,
+                                               hand_vs_keras=difference, picture_size=(120, 150), figures=figures))
+
+
+def test_step_5_answers_follow_from_the_numbers_of_the_run():
+    text = answers()
+    assert "kernel 5 answers most strongly (1.25), centred at row 8, column 14, in the top half" in text
+    assert "puts 60% of its weight in the top half, where a 9's loop closes and a 4's stays open" in text
+    assert "a 120x150 picture" in text
+    assert "NumPy and Keras agree to 3.0e-07" in text
+
+
+def test_step_5_answers_change_when_the_numbers_do():
+    text = answers(top_half=0.4, difference=0.02, row=20)
+    assert "in the bottom half" in text
+    assert "a 9's loop closes and a 4's stays open" not in text
+    assert "does not rest mainly on the top" in text
+    assert "DISAGREE" in text and "agree to" not in text
+    assert "loop" not in answers(top_half=0.9, target=3, versus=5)  # not a 9 against a 4: nothing about loops
 
 
 def test_lesson_4_quick_opens_one_prediction(tmp_path):
-    output, report = run_lesson_4(tmp_path)
+    output, report = run_lesson(4, tmp_path)
+    measured = report["measured"]
     assert set(report["models"]) == {"cnn"}
     assert len(report["figures"]) == 6
-    agreement = float(re.search(r"agree on every layer to (\S+) \(", output).group(1))
-    assert agreement <= 1e-5
+    assert measured["hand_vs_keras"] <= 1e-5
     assert "Why 9 and not 4?" in output and "example_digit.png" in output
-    tried, to_four, other, stayed = map(int, re.search(
-        r"on (\d+) test 9s .* The answer became 4 for (\d+) of them, another digit for (\d+), and stayed 9 for "
-        r"(\d+)", output).groups())
-    assert to_four + other + stayed == tried > 0
-    wrong = int(re.search(r"(\d+) of 500 test digits are wrong", output).group(1))
-    assert wrong == pytest.approx((1 - report["models"]["cnn"]["test_accuracy"]) * 500, abs=0.5)
+    # The counterfactual: erasing the top stroke must change answers, and lower p(9) in the example shown.
+    assert measured["counterfactual_tried"] > 0
+    assert measured["counterfactual_stayed_nine"] < measured["counterfactual_tried"]
+    p_nine_before, p_nine_after = measured["counterfactual_example_p_nine"]
+    assert p_nine_after < p_nine_before
+    assert measured["test_digits_wrong"] == round((1 - report["models"]["cnn"]["test_accuracy"]) * 500)
+    assert 0 <= measured["saliency_top_half"] <= 1
 
 
 def test_lesson_4_opens_the_learners_own_image(tmp_path):
     seven = load_sample().x_test[load_sample().y_test == 7][0]
-    page = np.full((150, 120), 225, np.uint8)  # a 7 three times MNIST's size, dark on light, off-centre
-    page[20:104, 10:94] = 255 - np.asarray(Image.fromarray(seven).resize((84, 84)))
-    Image.fromarray(page).save(tmp_path / "my seven.jpg")
-    output, report = run_lesson_4(tmp_path, "--image", str(tmp_path / "my seven.jpg"))
+    Image.fromarray(on_paper(seven, height=150, width=120)).save(tmp_path / "my seven.jpg")
+    output, report = run_lesson(4, tmp_path, "--image", str(tmp_path / "my seven.jpg"))
+    measured = report["measured"]
     assert "your digit from my seven.jpg" in output
-    answer = int(re.search(r"The answer: (\d) \(", output).group(1))
-    assert f"Why {answer} and not" in output
-    assert "120x150 picture into 28x28" in output
+    assert measured["own_picture_size"] == [120, 150]
+    assert measured["own_answer"] == 7, measured["own_probabilities"]
+    runner_up = int(np.argsort(measured["own_probabilities"])[-2])
+    assert f"Why 7 and not {runner_up}?" in output

@@ -2,7 +2,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from conftest import picture
+from helpers import picture
 from course.data import load_sample
 from course.plots import (confusion_counts, confusion_matrix, digit_grid, intensity_table, intensity_text,
                           learning_curves, show_digit, weights_image)
@@ -92,6 +92,9 @@ def test_confusion_matrix_counts(tmp_path):
 def test_every_plot_draws_into_a_given_axes():
     fig, axes = plt.subplots(1, 3)
     assert show_digit(DIGITS.x_train[0], ax=axes[0]) is fig
-    assert weights_image(np.zeros(784), ax=axes[1]) is fig
+    assert weights_image(np.arange(784.0), ax=axes[1]) is fig
     assert digit_grid(DIGITS.x_train[:3], DIGITS.y_train[:3], ax=axes[2]) is fig
-    assert len(fig.axes) >= 3
+    assert plt.get_fignums() == [fig.number]  # no figure of their own
+    np.testing.assert_array_equal(axes[0].images[0].get_array(), DIGITS.x_train[0])
+    np.testing.assert_array_equal(axes[1].images[0].get_array(), np.arange(784.0).reshape(28, 28))
+    assert [t.get_text()[0] for t in axes[2].texts] == [str(d) for d in DIGITS.y_train[:3]]

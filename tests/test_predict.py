@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from conftest import FULL_MNIST_DIR, full_mnist, picture
+from helpers import FULL_MNIST_DIR, full_mnist, on_paper, picture
 from course.cli import cli
 from course.data import load_sample
 from course.datasets.handwriting import load_uci_digits, scan_on_paper, scans
@@ -31,14 +31,6 @@ def predict(*args):
     result = CliRunner().invoke(cli, ["predict", "--data", "sample", *map(str, args)])
     assert "Traceback" not in result.output
     return result
-
-
-def on_paper(digit, height=140, width=110, top=30, left=12, paper=228, ink=25):
-    """An MNIST digit written large and off-centre on a light page: dark ink, as on paper."""
-    page = np.full((height, width), paper, np.float32)
-    strokes = np.asarray(Image.fromarray(digit).resize((84, 84), Image.Resampling.BILINEAR), np.float32) / 255
-    page[top:top + 84, left:left + 84] = strokes * ink + (1 - strokes) * paper
-    return page.astype(np.uint8)
 
 
 def save_in_every_form(digit, folder):

@@ -5,7 +5,7 @@ from course.data import load_sample
 from course.preprocess import flatten, normalize
 from course.story import Story
 from course.training import cache_files, cache_key, train
-from lessons_under_test import lesson1, lesson3
+from course.lessons import lesson1, lesson3
 
 
 @pytest.fixture

@@ -1,0 +1,53 @@
+"""What several test modules share: where full MNIST is, how a lesson is run, how a figure and a page are checked.
+
+Fixtures live in conftest.py; everything a test imports lives here.
+"""
+
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from course.cli import cli
+from course.data import mnist_prepared
+
+# Read when the tests are collected, before any test changes TFDS_DATA_DIR: where the user's full MNIST is.
+FULL_MNIST_DIR = mnist_prepared() and str(mnist_prepared().parents[1])
+full_mnist = pytest.mark.skipif(not FULL_MNIST_DIR, reason="full MNIST is not prepared "
+                                "(run `course data import DIR`, or set TFDS_DATA_DIR)")
+
+
+def picture(path):
+    """The PNG at path decoded as an RGB array; fails unless it shows something (not one flat colour)."""
+    with Image.open(path) as image:
+        pixels = np.asarray(image.convert("RGB"), dtype=np.float32)
+    assert pixels.shape[0] > 50 and pixels.shape[1] > 50, pixels.shape
+    assert pixels.std() > 10, f"{path} is blank"
+    return pixels
+
+
+def run_lesson(number, folder, *extra, quick=True):
+    """`course lesson N --quick --data sample` as a learner runs it (quick=False: the whole sample, every
+    epoch); every figure must decode and show something.
+
+    Returns (printed output, summary JSON): tests read measured numbers from the summary's "measured".
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    summary = folder / f"summary{number}.json"
+    result = CliRunner().invoke(cli, ["lesson", str(number), *(["--quick"] if quick else []), "--data", "sample",
+                                      "--out", str(folder / f"out{number}"), "--summary-json", str(summary), *extra])
+    assert result.exit_code == 0, result.output
+    report = json.loads(summary.read_text())
+    for path in report["figures"]:
+        picture(path)
+    return result.output, report
+
+
+def on_paper(digit, height=140, width=110, top=30, left=12, paper=228, ink=25):
+    """An MNIST digit written large (84x84) and off-centre on a light page: dark ink, as on paper."""
+    page = np.full((height, width), paper, np.float32)
+    strokes = np.asarray(Image.fromarray(digit).resize((84, 84), Image.Resampling.BILINEAR), np.float32) / 255
+    page[top:top + 84, left:left + 84] = strokes * ink + (1 - strokes) * paper
+    return page.astype(np.uint8)
