@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from course import by_hand
+
 FLOAT64_RTOL, FLOAT32_RTOL = 1e-6, 1e-4
 ATOL = 1e-7
 
@@ -109,33 +111,6 @@ def first_failure(*checks):
     return None
 
 
-# ---------------------------------------------------------------- references
-
-def reference_sigmoid(z):
-    z = np.asarray(z, dtype=np.float64)
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
-
-
-def reference_softmax(z):
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-
-ACTIVATIONS = {"relu": lambda z: np.maximum(z, 0), "sigmoid": reference_sigmoid, "tanh": np.tanh,
-               "softmax": reference_softmax, "linear": lambda z: z}
-
-
-def reference_conv2d(image, kernel):
-    windows = np.lib.stride_tricks.sliding_window_view(image, kernel.shape)
-    return np.einsum("rcij,ij->rc", windows, kernel)
-
-
-def reference_max_pool(x, size):
-    h, w = x.shape[0] // size, x.shape[1] // size
-    return x[:h * size, :w * size].reshape(h, size, w, size).max(axis=(1, 3))
-
-
 # ---------------------------------------------------------------- the exercises
 
 def cases_1_1(rng):
@@ -162,11 +137,11 @@ def cases_1_2(rng):
     stability = "np.exp(-z) overflows for large negative z: use exp(-|z|), which never overflows."
 
     def judge(returned, args):
-        return first_failure(compare(returned, reference_sigmoid(args[0]), rtol=1e-7), quiet(returned, stability))
+        return first_failure(compare(returned, by_hand.sigmoid(args[0]), rtol=1e-7), quiet(returned, stability))
 
     def judge_extreme(returned, args):
         return first_failure(quiet(returned, stability),
-                             compare(returned, reference_sigmoid(args[0]), rtol=1e-7, hint=stability))
+                             compare(returned, by_hand.sigmoid(args[0]), rtol=1e-7, hint=stability))
 
     return [Case("random scores, shape (4, 7)", (z,), judge, shown="float64 (4, 7)"),
             Case("a single number", (float(rng.normal(0, 3)),), judge),
@@ -180,7 +155,7 @@ def cases_1_3(rng):
     stability = "A score of -6,000 or +6,000 overflows np.exp one way or the other: use a stable sigmoid (exercise 1.2)."
 
     def judge(returned, args):
-        return first_failure(compare(returned, reference_sigmoid(args[0] @ args[1] + args[2]), hint=shape_hint),
+        return first_failure(compare(returned, by_hand.sigmoid(args[0] @ args[1] + args[2]), hint=shape_hint),
                              quiet(returned, stability))
 
     big = w * 400
@@ -210,10 +185,10 @@ def cases_2_2(rng):
     shift = "np.exp(1000) is inf and inf/inf is NaN: subtract each row's maximum before np.exp."
 
     def judge(returned, args):
-        return compare(returned, reference_softmax(args[0]), hint="Normalise each row: sum along axis=1.")
+        return compare(returned, by_hand.softmax(args[0]), hint="Normalise each row: sum along axis=1.")
 
     def judge_large(returned, args):
-        return compare(returned, reference_softmax(args[0]), hint=shift)
+        return compare(returned, by_hand.softmax(args[0]), hint=shift)
 
     return [Case("random scores, 6 rows of 10", (z,), judge, shown="float64 (6, 10)"),
             Case("scores of +-1000", (large,), judge_large, shown=describe(large)),
@@ -231,11 +206,11 @@ def cases_2_3(rng):
                                              or "mismatch" in returned.error):
                 return Failure(f"shape ({n}, {units})", f"your function raised {returned.error}", transposed)
             hint = transposed if returned.value is not None and returned.value.shape == (units, n) else ""
-            return compare(returned, ACTIVATIONS[activation](args[0] @ args[1] + args[2]), hint=hint)
+            return compare(returned, by_hand.dense(*args), hint=hint)
         return judge
 
     return [Case(f"activation={a!r}", (x, W, b, a), judge_for(a), shown=f"x ({n}, {inputs}), W ({inputs}, {units})")
-            for a in ACTIVATIONS]
+            for a in by_hand.ACTIVATIONS]
 
 
 def cases_3_1(rng):
@@ -243,9 +218,9 @@ def cases_3_1(rng):
     flipped = "Keras does not flip the kernel (that is convolution in the mathematical sense): use it as it is."
 
     def judge(returned, args):
-        failure = compare(returned, reference_conv2d(args[0], args[1]))
-        if failure and returned.value is not None and returned.value.shape == reference_conv2d(*args).shape and \
-                np.allclose(returned.value, reference_conv2d(args[0], args[1][::-1, ::-1])):
+        failure = compare(returned, by_hand.conv2d(args[0], args[1]))
+        if failure and returned.value is not None and returned.value.shape == by_hand.conv2d(*args).shape and \
+                np.allclose(returned.value, by_hand.conv2d(args[0], args[1][::-1, ::-1])):
             failure.hint = flipped
         return failure
 
@@ -262,7 +237,7 @@ def cases_3_2(rng):
 
     def judge(returned, args):
         size = args[1] if len(args) > 1 else 2
-        return compare(returned, reference_max_pool(args[0], size),
+        return compare(returned, by_hand.max_pool(args[0], size),
                        hint="Drop the rows and columns that do not fill a whole window: shape (h // size, w // size).")
 
     return [Case("8x8, size 2", (x[:6, :8],), judge, shown="(6, 8)"),

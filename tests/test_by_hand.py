@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import pytest
 
-from course import by_hand, checks
+from course import by_hand
 
 
 def test_importing_it_does_not_import_tensorflow():
@@ -24,7 +24,6 @@ def test_sigmoid_is_exact_and_never_overflows():
     np.testing.assert_allclose(p[1:-1], 1 / (1 + np.exp(-z[1:-1])), rtol=1e-12)
     assert p[0] == 0.0 and p[-1] == 1.0 and p[3] == 0.5
     assert by_hand.sigmoid(-745.0) > 0  # e^-745 is still a positive float64: the small side keeps its precision
-    np.testing.assert_array_equal(by_hand.sigmoid(z), checks.reference_sigmoid(z))
 
 
 def test_softmax_rows_are_probabilities_even_for_huge_scores():
@@ -34,7 +33,6 @@ def test_softmax_rows_are_probabilities_even_for_huge_scores():
         p = by_hand.softmax(z)
     np.testing.assert_allclose(p.sum(axis=1), 1)
     np.testing.assert_allclose(p[2], np.exp([1, 2, 3]) / np.exp([1, 2, 3]).sum())
-    np.testing.assert_allclose(p, checks.reference_softmax(z), rtol=1e-15)
     np.testing.assert_allclose(by_hand.softmax(np.array([0.0, np.log(3)])), [0.25, 0.75])  # one vector
 
 
@@ -43,8 +41,12 @@ def test_dense_is_x_w_plus_b_then_the_activation():
     x, W, b = rng.normal(size=(4, 7)), rng.normal(size=(7, 5)), rng.normal(size=5)  # not square
     np.testing.assert_allclose(by_hand.dense(x, W, b), x @ W + b)
     np.testing.assert_allclose(by_hand.dense(x, W, b, "relu"), np.maximum(x @ W + b, 0))
-    for name, activation in checks.ACTIVATIONS.items():
-        np.testing.assert_allclose(by_hand.dense(x, W, b, name), activation(x @ W + b), err_msg=name)
+    z = x @ W + b  # moderate scores: the textbook formulas are exact here
+    textbook = {"relu": np.where(z > 0, z, 0), "sigmoid": 1 / (1 + np.exp(-z)), "tanh": np.tanh(z),
+                "softmax": np.exp(z) / np.exp(z).sum(axis=1, keepdims=True), "linear": z}
+    assert set(textbook) == set(by_hand.ACTIVATIONS)
+    for name, expected in textbook.items():
+        np.testing.assert_allclose(by_hand.dense(x, W, b, name), expected, err_msg=name)
     with pytest.raises(KeyError):
         by_hand.dense(x, W, b, "swish")
 
@@ -54,7 +56,6 @@ def test_conv2d_is_the_double_loop_and_does_not_flip_the_kernel():
     image, kernel = rng.random((9, 11)), rng.normal(size=(3, 2))
     loops = np.array([[np.sum(image[r:r + 3, c:c + 2] * kernel) for c in range(10)] for r in range(7)])
     np.testing.assert_allclose(by_hand.conv2d(image, kernel), loops)
-    np.testing.assert_array_equal(by_hand.conv2d(image, kernel), checks.reference_conv2d(image, kernel))
     one_ink = np.zeros((3, 3))
     one_ink[0, 0] = 1
     assert by_hand.conv2d(one_ink, np.arange(9.0).reshape(3, 3)).tolist() == [[0.0]]  # weight 0 sits on it
@@ -79,4 +80,6 @@ def test_max_pool_keeps_the_largest_of_each_block_and_drops_leftovers():
     assert by_hand.max_pool(maps)[..., 1].tolist() == [[0, -2], [-10, -12]]
     x = np.random.default_rng(2).normal(size=(7, 9))
     for size in (2, 3):
-        np.testing.assert_array_equal(by_hand.max_pool(x, size), checks.reference_max_pool(x, size))
+        loops = [[x[r:r + size, c:c + size].max() for c in range(0, 9 - size + 1, size)]
+                 for r in range(0, 7 - size + 1, size)]
+        np.testing.assert_array_equal(by_hand.max_pool(x, size), loops)

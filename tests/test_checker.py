@@ -210,6 +210,10 @@ KERAS_MISTAKES = [
      "import keras\ndef build_logistic_model():\n    m = keras.Sequential([keras.Input(shape=(784,)), "
      "keras.layers.Lambda(lambda x: x * 2), keras.layers.Dense(1, activation='sigmoid')])\n"
      "    m.compile(optimizer='adam', loss='binary_crossentropy')\n    return m", {}, "reload safely"),
+    ("the right shape, but frozen: it cannot learn", "1.4",
+     "import keras\ndef build_logistic_model():\n    m = keras.Sequential([keras.Input(shape=(784,)), "
+     "keras.layers.Dense(1, activation='sigmoid', trainable=False)])\n"
+     "    m.compile(optimizer='adam', loss='binary_crossentropy')\n    return m", {}, "(needs 95%)"),
     ("wide convolutions, trained inside the time limit", "3.3",
      "import keras\ndef build_cnn():\n    m = keras.Sequential([keras.Input(shape=(28, 28, 1))] + "
      "[keras.layers.Conv2D(128, 5, padding='same', activation='relu') for _ in range(3)] + "

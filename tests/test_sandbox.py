@@ -6,8 +6,6 @@ leftovers, never how long something took.
 
 import signal
 import subprocess
-import sys
-import textwrap
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
