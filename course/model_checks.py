@@ -128,11 +128,11 @@ def _returned_problem(calls):
 
 def _reloaded(returned, path):
     """The learner's model loaded back with safe_mode, or the Failure saying why it cannot be."""
-    import keras
-
     from course.quiet import quiet_tensorflow
 
     quiet_tensorflow()
+    import keras
+
     path.write_bytes(returned.model_bytes or b"")
     try:
         return keras.models.load_model(path, safe_mode=True), None
@@ -223,16 +223,17 @@ def _training_result(model, spec, run):
     name += f": test accuracy {accuracy:.1%} (needs {spec['needs']:.0%})"
     if accuracy >= spec["needs"]:
         return Result(name, True)
-    return Result(name, False, failure=Failure(f"at least {spec['needs']:.0%}", f"{accuracy:.1%}",
-                                               "Check the loss matches the labels and the learning rate is not tiny."))
+    return Result(name, False, failure=Failure(f"at least {spec['needs']:.0%}", f"{accuracy:.1%}", training_hint(
+        training, spec, "Check the learning rate is not tiny and every layer can learn (trainable).")))
 
 
-def training_hint(training, spec):
-    """Why a model that compiled could not train: most often a loss that does not fit the labels."""
-    loss = training.get("loss", "").lower()
+def training_hint(training, spec, otherwise="Train it yourself once: model.fit(x, y, epochs=1) shows the same "
+                                            "error with the line it comes from."):
+    """Why a model trains badly or not at all: most often a loss that does not fit the labels."""
+    loss = str(training.get("loss", "")).lower()
     if spec["outputs"] > 1 and "categorical" in loss and "sparse" not in loss:
         return ("The labels are digits 0-9, one number per image, not one-hot vectors: "
                 "loss=\"sparse_categorical_crossentropy\".")
     if spec["outputs"] == 1 and "binary" not in loss:
         return "The label is 1 for a 9 and 0 for a 4, one number per image: loss=\"binary_crossentropy\"."
-    return "Train it yourself once: model.fit(x, y, epochs=1) shows the same error with the line it comes from."
+    return otherwise

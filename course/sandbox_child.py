@@ -44,9 +44,17 @@ def main(report_fd, parent_pid):
     except BaseException as error:  # noqa: whatever broke, the parent gets a plain sentence
         report["broken"] = f"the checking process broke ({type(error).__name__}: {str(error)[:200]})"
     finally:
+        flush_output()  # before the report: the parent ends this process as soon as the report is in
         send(report_fd, report, arrays)
-        sys.stdout.flush()
         os._exit(0)  # no non-daemon thread, no atexit handler of the learner's runs after the report
+
+
+def flush_output():
+    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+        try:
+            stream.flush()
+        except Exception:  # noqa: a stream the learner's code replaced or closed
+            pass
 
 
 def stay_within_limits(parent_pid):

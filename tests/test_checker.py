@@ -199,6 +199,10 @@ KERAS_MISTAKES = [
      f"import keras\ndef build_mlp(hidden_units=128, activation='relu'):\n    m = {MLP}\n"
      "    m.compile(optimizer='adam', loss='categorical_crossentropy')\n    return m",
      {}, "sparse_categorical_crossentropy"),
+    ("a ten-class loss for a yes/no question", "1.4",
+     "import keras\ndef build_logistic_model():\n    m = keras.Sequential([keras.Input(shape=(784,)), "
+     "keras.layers.Dense(1, activation='sigmoid')])\n"
+     "    m.compile(optimizer='adam', loss='categorical_crossentropy')\n    return m", {}, "binary_crossentropy"),
     ("no Input, so no input shape", "1.4",
      "import keras\ndef build_logistic_model():\n    m = keras.Sequential([keras.layers.Dense(1, activation='sigmoid')])\n"
      "    m.compile(optimizer='adam', loss='binary_crossentropy')\n    return m", {}, "no input shape yet"),
