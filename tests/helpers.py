@@ -1,9 +1,10 @@
-"""What several test modules share: where full MNIST is, how a lesson is run, how a figure and a page are checked.
+"""What several test modules share: where full MNIST is, how a lesson is run, how a figure and a page are checked, how to wait on a process.
 
 Fixtures live in conftest.py; everything a test imports lives here.
 """
 
 import json
+import time
 
 import numpy as np
 import pytest
@@ -51,3 +52,14 @@ def on_paper(digit, height=140, width=110, top=30, left=12, paper=228, ink=25):
     strokes = np.asarray(Image.fromarray(digit).resize((84, 84), Image.Resampling.BILINEAR), np.float32) / 255
     page[top:top + 84, left:left + 84] = strokes * ink + (1 - strokes) * paper
     return page.astype(np.uint8)
+
+
+def wait_until(condition, process, patience=300):
+    """Poll condition() while `process` runs. A hang guard, not a timing: it fails only after `patience` seconds
+    of polling, or when the process ends first."""
+    for _ in range(patience * 20):
+        if condition():
+            return
+        assert process.poll() is None, "the process ended before it got there"
+        time.sleep(0.05)
+    raise AssertionError(f"still not there after {patience} s of polling")

@@ -5,9 +5,9 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 
 from click.testing import CliRunner
+from helpers import wait_until
 
 from course.cli import cli
 from course.exercises import EXERCISES
@@ -90,14 +90,6 @@ def test_numpy_check_does_not_import_tensorflow(tmp_path):
     assert result.stdout.strip().splitlines()[-1] == "TF-ABSENT 0", result.stdout + result.stderr
 
 
-def wait_for(lines, words, process, seconds=300):
-    """Until a line of the process's output (collected in `lines`) holds `words`; fails if it ends first."""
-    deadline = time.monotonic() + seconds
-    while not any(words in line for line in lines):
-        assert process.poll() is None and time.monotonic() < deadline, "".join(lines)
-        time.sleep(0.05)
-
-
 def test_watch_rechecks_on_save_even_by_rename_and_stops_cleanly_on_ctrl_c(tmp_path):
     path = tmp_path / "ex2_1_relu.py"
     path.write_text(RIGHT_RELU.replace("np.maximum(z, 0)", "z"))
@@ -106,11 +98,11 @@ def test_watch_rechecks_on_save_even_by_rename_and_stops_cleanly_on_ctrl_c(tmp_p
     lines = []
     reader = threading.Thread(target=lambda: lines.extend(watcher.stdout), daemon=True)
     reader.start()
-    wait_for(lines, "Stuck?", watcher)  # the first verdict: the file is wrong
+    wait_until(lambda: "Stuck?" in "".join(lines), watcher)  # the first verdict: the file is wrong
     replacement = tmp_path / "new-version.tmp"
     replacement.write_text(RIGHT_RELU)
     os.replace(replacement, path)  # how many editors save: write a new file, rename it over the old
-    wait_for(lines, "Passed!", watcher)
+    wait_until(lambda: "Passed!" in "".join(lines), watcher)
     watcher.send_signal(signal.SIGINT)
     assert watcher.wait(timeout=300) == 0, "".join(lines)
     reader.join(timeout=300)

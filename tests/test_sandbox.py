@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import wait_until
 
 from course import sandbox
 from course.checker import check
@@ -200,10 +201,7 @@ def running_check(tmp_path, *options):
                     + "def sigmoid(z):\n    while True:\n        pass\n")
     checker = subprocess.Popen(["course", "check", *options, str(path)],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    deadline = time.monotonic() + HANG_GUARD
-    while not ((tmp_path / "started").exists() and processes_with(marker, grace=0)):
-        assert checker.poll() is None and time.monotonic() < deadline, checker.communicate()[0]
-        time.sleep(0.1)
+    wait_until(lambda: (tmp_path / "started").exists() and processes_with(marker, grace=0), checker)
     return checker, marker
 
 
