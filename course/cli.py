@@ -279,6 +279,60 @@ def find_exercise(exercise_id):
     return EXERCISES[exercise_id]
 
 
+def keep_backup(target):
+    """Rename the learner's file to NAME.~N~ (the first free N), as Emacs and `cp --backup` do; returns the new path."""
+    number = 1
+    while target.with_name(f"{target.name}.~{number}~").exists():
+        number += 1
+    backup = target.with_name(f"{target.name}.~{number}~")
+    target.rename(backup)
+    return backup
+
+
+@cli.command()
+@click.argument("number", type=int, required=False)
+@click.option("--all", "every", is_flag=True, help="Write the notebook of every lesson.")
+@click.option("--data", "source", type=click.Choice(DATA_SOURCES), default="auto", show_default=True,
+              help="The digits the notebook loads: mnist, the bundled sample, or auto.")
+@click.option("--data-dir", type=click.Path(file_okay=False), help="tensorflow-datasets folder to look in.")
+@click.option("--quick", is_flag=True, help="A small subset and one epoch: runs in seconds.")
+@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True,
+              help="Random seed: with the same seed and data it prints what `course lesson N` prints.")
+@click.option("--out", type=click.Path(file_okay=False), default=".", show_default=True, callback=check_output_folder,
+              help="Folder to write lesson-N.ipynb into.")
+@click.option("--force", is_flag=True, help="Write over a notebook you changed (yours is kept as a numbered backup).")
+@click.option("--summary-json", type=click.Path(dir_okay=False),
+              help="The notebook's last lesson cell also writes the summary (accuracies, numbers) to this file.")
+def notebook(number, every, source, data_dir, quick, seed, out, force, summary_json):
+    """Write lesson NUMBER as a Jupyter notebook (lesson-NUMBER.ipynb) with its real code and exercises.
+
+    Each step is a markdown cell and a code cell holding the lesson's own code; figures appear
+    inline; the exercises close it, checked in place by the same checker as `course check`.
+    Open it with Jupyter (`pip install notebook`, then `jupyter notebook lesson-N.ipynb`), which
+    you bring yourself: `course` only writes the file.
+    """
+    catalogue = lesson_catalogue()
+    if every == (number is not None):
+        raise click.UsageError("give one lesson NUMBER, or --all")
+    if number is not None and number not in catalogue:
+        raise LearnerError(f"there is no lesson {number}; the lessons are {', '.join(map(str, catalogue))}")
+    import nbformat
+
+    from course.notebook import is_written_as, lesson_notebook
+
+    for lesson in catalogue.values() if every else [catalogue[number]]:
+        notebook = lesson_notebook(lesson, source=source, data_dir=data_dir, quick=quick, seed=seed,
+                                   summary_json=summary_json)
+        target = out / f"lesson-{lesson.number}.ipynb"
+        if target.exists() and not is_written_as(target, notebook):
+            if not force:
+                raise LearnerError(f"{target} exists and is not the notebook course wrote (you changed or ran it); "
+                                   f"use --force to write a fresh one (yours is kept as a backup)")
+            click.echo(f"Your previous notebook is kept as {keep_backup(target)}.")
+        nbformat.write(notebook, str(target))
+        click.echo(f"Wrote {target}: lesson {lesson.number}, {lesson.title}. Open it with `jupyter notebook {target}`.")
+
+
 @cli.command("exercises")
 @uses_progress
 def list_exercises():
@@ -310,12 +364,7 @@ def start_exercise(exercise_id, folder, force):
         if not force:
             raise LearnerError(f"{target} already exists and holds your work; use --force to start over "
                                f"(your file is kept as a backup)")
-        number = 1
-        while target.with_name(f"{target.name}.~{number}~").exists():
-            number += 1
-        backup = target.with_name(f"{target.name}.~{number}~")
-        target.rename(backup)
-        click.echo(f"Your previous file is kept as {backup}.")
+        click.echo(f"Your previous file is kept as {keep_backup(target)}.")
     target.write_text(exercise.starter())
     click.echo(f"Wrote {target}: {exercise.title}. Open it, write `{exercise.signature}`, then run "
                f"`course check {target}`.")

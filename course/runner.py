@@ -26,24 +26,14 @@ def run_lesson(lesson, *, source, data_dir, quick, epochs, seed, out, show, summ
     if not show:
         matplotlib.use("Agg")  # headless: never try to open a window
 
-    from course.data import DataError, load_digits
+    from course.data import DataError
 
     try:
-        digits = load_digits(source, data_dir)
+        story = open_story(lesson, source=source, data_dir=data_dir, quick=quick, epochs=epochs, seed=seed, out=out,
+                           show=show, retrain=retrain, image=image, notice=click.echo)
     except DataError as error:
         raise click.ClickException(str(error)) from None
-    if digits.notice:
-        click.echo(digits.notice)
-    if quick:
-        digits = digits.head(QUICK_TRAIN, QUICK_TEST)
-
-    import keras
-
-    from course.story import Story
-
-    keras.utils.set_random_seed(seed)
-    story = Story(lesson.number, lesson.title, digits, out, seed=seed, quick=quick, epochs=epochs, show=show,
-                  retrain=retrain, image=image)
+    digits = story.digits
     click.echo(f"Lesson {lesson.number}: {lesson.title}")
     click.echo(f"Data: {digits.source}, {digits.counts['train']:,} train and {digits.counts['test']:,} test digits"
                f"{' (--quick subset)' if quick else ''}; figures go to {out}")
@@ -57,3 +47,24 @@ def run_lesson(lesson, *, source, data_dir, quick, epochs, seed, out, show, summ
         import matplotlib.pyplot as plt
 
         plt.show()
+
+
+def open_story(lesson, *, source, data_dir, quick, seed, out, epochs=None, show=False, retrain=False, image=None,
+               inline=False, notice=print):
+    """The digits loaded (a notice if the sample stands in for MNIST), the seed fixed: the Story a lesson runs in.
+
+    `course lesson` and a lesson's notebook both start here, so they compute the same numbers.
+    """
+    import keras
+
+    from course.data import load_digits
+    from course.story import Story
+
+    digits = load_digits(source, data_dir)
+    if digits.notice:
+        notice(digits.notice)
+    if quick:
+        digits = digits.head(QUICK_TRAIN, QUICK_TEST)
+    keras.utils.set_random_seed(seed)
+    return Story(lesson.number, lesson.title, digits, out, seed=seed, quick=quick, epochs=epochs, show=show,
+                 retrain=retrain, image=image, inline=inline)

@@ -39,11 +39,12 @@ def plain(value):
 
 class Story:
     def __init__(self, lesson, title, digits, out_dir, *, seed, quick=False, epochs=None, show=False,
-                 retrain=False, image=None):
+                 retrain=False, image=None, inline=False):
         self.lesson, self.title, self.digits = lesson, title, digits
         self.image = image  # lesson 4: the learner's own picture of a digit (a path), or None
         self.out_dir = Path(out_dir)
         self.seed, self.quick, self.show, self.retrain = seed, quick, show, retrain
+        self.inline = inline  # in a notebook: figures are shown in the page, not saved
         self.epochs_asked = epochs
         self.figures = []
         self.models = {}
@@ -65,9 +66,16 @@ class Story:
         print(text)
 
     def figure(self, fig, name):
-        """Save fig as out_dir/NN_name.png (numbered in the order the lesson made them)."""
+        """Save fig as out_dir/NN_name.png (numbered in the order the lesson made them); in a notebook, show it."""
         import matplotlib.pyplot as plt
 
+        if self.inline:
+            from IPython.display import display
+
+            display(fig)
+            plt.close(fig)
+            self.figures.append(f"{len(self.figures) + 1:02d}_{name}")  # named as the file would be
+            return None
         path = self.out_dir / f"{len(self.figures) + 1:02d}_{name}.png"
         fig.savefig(path, dpi=110)
         if not self.show:
@@ -106,7 +114,7 @@ class Story:
         for name, m in self.models.items():
             print(f"  {name:<{width}}  {m['test_accuracy']:>13.2%}  {m['params']:>10,}  {m['train_seconds']:>6.1f} s"
                   + (" (cached)" if m["cached"] else ""))
-        print(f"  figures: {len(self.figures)} PNG files in {self.out_dir}")
+        print(f"  figures: {len(self.figures)} " + ("shown above" if self.inline else f"PNG files in {self.out_dir}"))
 
     def write_summary(self, path):
         Path(path).write_text(json.dumps(self.summary(), indent=2, default=plain) + "\n")
