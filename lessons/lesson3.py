@@ -187,7 +187,8 @@ def run(story):
     story.figure(learning_curves({"cnn": trained.history}, title="CNN training"), "cnn_learning_curves")
     filters = model.get_layer("conv1").get_weights()[0][:, :, 0, :].transpose(2, 0, 1)
     story.figure(feature_maps(filters, [f"filter {i}" for i in range(len(filters))],
-                              title="the 16 learned 5x5 kernels of the first layer"), "learned_filters")
+                              title=f"the {len(filters)} learned {filters.shape[1]}x{filters.shape[2]} kernels of "
+                                    f"the first layer"), "learned_filters")
 
     layers = ["conv1", "pool1", "conv2", "pool2"]
     probe = keras.Model(model.inputs, [model.get_layer(name).output for name in layers])

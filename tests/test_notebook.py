@@ -101,3 +101,36 @@ def test_notebook_usage_errors_are_one_line():
     for args in (["notebook"], ["notebook", "9"], ["notebook", "1", "--all"]):
         result = CliRunner().invoke(cli, args)
         assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1, result.output
+
+
+def test_in_lesson_3s_notebook_a_learner_changes_the_cnn_reruns_and_checks_exercise_3_3(tmp_path):
+    result = CliRunner().invoke(cli, ["notebook", "3", "--quick", "--data", "sample", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    notebook = nbformat.read(tmp_path / "lesson-3.ipynb", as_version=4)
+    index = {name: next(i for i, c in enumerate(notebook.cells) if c.cell_type == "code" and test(c.source))
+             for name, test in (("cnn", lambda s: s.startswith("def cnn(")),
+                                ("step 2", lambda s: s.startswith("story.step(2,")),
+                                ("3.3", lambda s: "def build_cnn(" in s),
+                                ("check 3.3", lambda s: "check('3.3'" in s))}
+    client = NotebookClient(notebook, timeout=KERNEL_PATIENCE, kernel_name="python3",
+                            resources={"metadata": {"path": str(tmp_path)}})
+    recorded = nbformat.v4.new_code_cell('print(story.models["cnn"]["params"], story.models["cnn"]["cached"])')
+    notebook.cells.append(recorded)  # a cell of the test's own, at the end: the numbers the story recorded
+    with client.setup_kernel():
+        for i in range(index["step 2"] + 1):
+            client.execute_cell(notebook.cells[i], i)
+        before = printed(client.execute_cell(recorded, len(notebook.cells) - 1)).split()
+        cnn = notebook.cells[index["cnn"]]
+        cnn.source = cnn.source.replace('Conv2D(16, 5, activation="relu", name="conv1")',
+                                        'Conv2D(6, 5, activation="relu", name="conv1")')
+        assert "Conv2D(6, 5" in cnn.source
+        for i in (index["cnn"], index["step 2"]):
+            client.execute_cell(notebook.cells[i], i)
+        recorded.outputs = []
+        after = printed(client.execute_cell(recorded, len(notebook.cells) - 1)).split()
+        notebook.cells[index["3.3"]].source = EXERCISES["3.3"].solution()
+        for i in (index["3.3"], index["check 3.3"]):
+            client.execute_cell(notebook.cells[i], i)
+    assert outputs(notebook, "error") == []
+    assert after[1] == "False" and int(before[0]) - int(after[0]) == 10 * 5 * 5 + 10 + 10 * 5 * 5 * 32, (before, after)
+    assert "Passed!" in printed(notebook.cells[index["check 3.3"]]), printed(notebook.cells[index["check 3.3"]])
