@@ -4,7 +4,8 @@
 
 Both train on the same 54,000 digits (validation_split 0.1) and are scored on
 the 10,000 test digits after every epoch. Training seconds exclude the scoring.
-Prints each epoch, each model's time to reach 99.0% test accuracy, and the ratio.
+Prints each epoch, each model's time to reach 99.0% test accuracy, and the ratio that
+issue 15 asks about: the CNN's whole training (all its epochs) over the recipe's time to 99.0%.
 The recipe (keras.io/examples/vision/mnist_convnet): Conv2D(32, 3x3, relu) ->
 MaxPooling 2x2 -> Conv2D(64, 3x3, relu) -> MaxPooling 2x2 -> Flatten ->
 Dropout(0.5) -> Dense(10, softmax), Adam, batch 128, up to 15 epochs.
@@ -77,9 +78,9 @@ def main():
           f"reached {TARGET:.0%} after {ours[0]:.1f} s" if ours[0] else f"\nlesson 3 CNN never reached {TARGET:.0%}")
     print(f"Keras recipe: reached {TARGET:.0%} after {theirs[0]:.1f} s" if theirs[0]
           else f"Keras recipe never reached {TARGET:.0%} in 15 epochs ({theirs[2]:.1f} s)")
-    if ours[0] and theirs[0]:
-        print(f"time-to-{TARGET:.0%} ratio, ours / recipe: {ours[0] / theirs[0]:.3f} (1/{theirs[0] / ours[0]:.1f}; "
-              f"target <= 1/6)")
+    if theirs[0]:
+        print(f"lesson 3 CNN's whole training / recipe's time to {TARGET:.0%}: {ours[2] / theirs[0]:.3f} "
+              f"(1/{theirs[0] / ours[2]:.1f}; target <= 1/10)")
 
 
 if __name__ == "__main__":
