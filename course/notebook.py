@@ -32,9 +32,12 @@ def lesson_notebook(lesson, *, source="auto", data_dir=None, quick=False, seed=4
     """The notebook of `lesson` (a course.lessons.Lesson), as an nbformat NotebookNode."""
     text = Path(importlib.util.find_spec(lesson.module).origin).read_text()  # read, not imported: no TensorFlow
     tree = ast.parse(text)
-    steps = numbered_steps(ast.get_docstring(tree) or "")
+    docstring = ast.get_docstring(tree) or ""
+    steps = numbered_steps(docstring)
+    if docstring.startswith(f"Lesson {lesson.number}"):
+        docstring = docstring.split("\n", 1)[-1].lstrip("\n")  # its first line is the title, already above
     cells = [nbformat.v4.new_markdown_cell(f"# Lesson {lesson.number}: {lesson.title}\n\n"
-                                           f"*{lesson.question}*\n\n{ast.get_docstring(tree) or ''}"),
+                                           f"*{lesson.question}*\n\n{docstring}"),
              nbformat.v4.new_code_cell(setup_code(lesson, source, data_dir, quick, seed))]
     cells += [nbformat.v4.new_code_cell(code) for code in definitions(text, tree)]
     for number, code in run_steps(text, tree):
@@ -80,23 +83,25 @@ def numbered_steps(docstring):
 
 def definitions(text, tree):
     """The module's code outside run() and its docstring, in its order: one cell per definition, one for
-    each run of imports and constants between them."""
+    each stretch of imports and constants between them (its blank lines and comments kept)."""
     lines = text.splitlines()
-    cells, loose = [], []
+    cells, loose = [], None  # loose: (first line, last line) of the stretch being gathered
     for node in tree.body:
         if node is tree.body[0] and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
             continue  # the docstring: already the first markdown cell
         if isinstance(node, ast.FunctionDef) and node.name == "run":
             continue
         first = _first_line(node, lines)
-        code = "\n".join(lines[first - 1:node.end_lineno])
         if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-            cells += ["\n".join(loose)] if loose else []
-            cells.append(code)
-            loose = []
+            if loose:
+                cells.append("\n".join(lines[loose[0] - 1:loose[1]]))
+            cells.append("\n".join(lines[first - 1:node.end_lineno]))
+            loose = None
         else:
-            loose.append(code)
-    return cells + (["\n".join(loose)] if loose else [])
+            loose = (loose[0] if loose else first, node.end_lineno)
+    if loose:
+        cells.append("\n".join(lines[loose[0] - 1:loose[1]]))
+    return cells
 
 
 def run_steps(text, tree):
