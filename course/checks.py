@@ -98,6 +98,10 @@ def unchanged(returned, original, hint="Work on a copy: the caller's array must 
 
 
 def quiet(returned, hint):
+    if returned.silenced:
+        return Failure("no overflow or invalid-value warning, with warnings on",
+                       f"a function that turns warnings off ({', '.join(returned.silenced)})",
+                       hint + " Switching the warning off leaves the overflow in place.")
     noisy = [w for w in returned.warnings if "overflow" in w or "invalid value" in w or "divide" in w]
     if noisy:
         return Failure("no overflow or invalid-value warning", noisy[0], hint)

@@ -393,19 +393,20 @@ def check_command(arguments, watch, timeout, memory_mb):
         raise click.UsageError("give at most an exercise id and a file")
     path = Path(arguments[-1])
     if not path.exists():
-        raise LearnerError(f"{path} does not exist")
+        raise LearnerError(f"{inert(path)} does not exist")
     if not path.is_file():
-        raise LearnerError(f"{path} is not a file")
+        raise LearnerError(f"{inert(path)} is not a file")
     from course.learner_files import exercise_named_in
 
     code = read_solution(path)
     exercise_id = arguments[0] if len(arguments) == 2 else exercise_named_in(code)
     if exercise_id is None:
-        raise LearnerError(f"{path} has no `# course exercise: ID` line; name the exercise: course check ID {path}")
+        raise LearnerError(f"{inert(path)} has no `# course exercise: ID` line; name the exercise: "
+                           f"course check ID {inert(path)}")
     exercise = find_exercise(exercise_id)
     if not watch:
         return 0 if run_check(exercise, code, timeout, memory_mb) else 1
-    click.echo(f"Watching {path}: every save is checked again. Ctrl-C stops.")
+    click.echo(f"Watching {inert(path)}: every save is checked again. Ctrl-C stops.")
     try:
         while True:
             seen = file_state(path)
@@ -429,7 +430,7 @@ def read_solution(path):
     try:
         return read_code(path)
     except LearnerFileError as error:
-        raise LearnerError(str(error)) from None
+        raise LearnerError(inert(error)) from None
 
 
 def file_state(path):
@@ -452,7 +453,7 @@ def run_check(exercise, code, timeout, memory_mb):
     from course.checker import check
     from course.sandbox_child import shadowing_files
 
-    click.echo(f"Checking {code.path} against exercise {exercise.id}: {exercise.title}")
+    click.echo(f"Checking {inert(code.path)} against exercise {exercise.id}: {exercise.title}")
     shadows = shadowing_files(code.path.parent)
     if shadows:
         click.echo(f"  note: {', '.join(shadows)} beside your file would hide the real library when you run your "
@@ -472,11 +473,9 @@ def run_check(exercise, code, timeout, memory_mb):
                 click.echo(f"      hint:     {failure.hint}")
     if report.output.strip():
         click.echo("  your code printed:\n" + "\n".join(f"    | {inert(line)}" for line in report.output.splitlines()[:40]))
-    first_pass = report.passed and not progress.has_passed(exercise.id)
-    progress.record_attempt(exercise.id, report.passed, report.summary(), progress.code_hash(code.source))
     click.echo(f"{inert(report.summary())} ({report.seconds:.1f} s)."
                + (" Passed!" if report.passed else f" Stuck? `course hint {exercise.id}`."))
-    if first_pass:
+    if progress.record_attempt(exercise.id, report.passed, report.summary(), progress.code_hash(code.source)):
         click.echo(f"`course solution {exercise.id}` now shows the reference solution, with why it is written that way.")
     return report.passed
 

@@ -35,18 +35,27 @@ def read_code(path):
 def _notebook_code(path, data):
     try:
         cells = json.loads(data.decode("utf-8-sig"))["cells"]
-        sources = [(n, cell["source"]) for n, cell in enumerate(cells, start=1) if cell.get("cell_type") == "code"]
-    except (ValueError, KeyError, TypeError, AttributeError):
+        sources = [(n, _text(cell["source"])) for n, cell in enumerate(cells, start=1)
+                   if cell.get("cell_type") == "code"]
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         raise LearnerFileError(f"{path} is not a Jupyter notebook that can be read (save it again from "
                                f"Jupyter, or hand in a .py file)") from None
     lines, starts = [], []
-    for number, source in sources:
-        text = "".join(source) if isinstance(source, list) else str(source)
+    for number, text in sources:
         python = _python_lines(text)
         if python:
             starts.append([len(lines) + 1, number])
             lines.extend(python)
     return LearnerCode(path, "\n".join(lines).encode("utf-8") + b"\n", starts)
+
+
+def _text(source):
+    """A cell's source as nbformat stores it: one string, or a list of strings (lines)."""
+    if isinstance(source, str):
+        return source
+    if isinstance(source, list) and all(isinstance(line, str) for line in source):
+        return "".join(source)
+    raise TypeError("a cell's source is neither text nor a list of lines")
 
 
 def _python_lines(cell):

@@ -16,6 +16,8 @@ Nothing is kept twice: a change to a lesson is in its next notebook.
 
 import ast
 import importlib.util
+import inspect
+import linecache
 import re
 import textwrap
 from pathlib import Path
@@ -172,15 +174,36 @@ def is_written_as(path, notebook):
 
 
 def check(exercise_id, function):
-    """Check the notebook cell that defines `function` as `course check` would; True when every check passes."""
-    import linecache
+    """Check the notebook cell that defines `function` as `course check` would; True when every check passes.
 
+    The cells that define the notebook's other functions it calls (your sigmoid of exercise 1.2, say) come along.
+    """
     from course.cli import run_check
     from course.sandbox import LearnerCode
 
     exercise = EXERCISES[exercise_id]
-    cell = "".join(linecache.getlines(function.__code__.co_filename))
-    if not cell:
-        raise ValueError(f"the cell that defines {exercise.function} cannot be found; run that cell again")
-    code = LearnerCode(Path.cwd() / f"exercise {exercise.id} cell", cell.encode("utf-8"))
+    if not inspect.isfunction(function):
+        print(f"check({exercise_id!r}, ...) takes the function you wrote in the cell above: "
+              f"check({exercise_id!r}, {exercise.function})")
+        return False
+    lines, starts = [], []
+    for number, cell in enumerate(cells_defining(function), start=1):
+        starts.append([len(lines) + 1, number])
+        lines += cell.splitlines()
+    code = LearnerCode(Path.cwd() / f"exercise {exercise.id} cells", "\n".join(lines).encode("utf-8") + b"\n", starts)
     return run_check(exercise, code, None, None)
+
+
+def cells_defining(function, seen=None):
+    """The source of the cell that defines `function`, after the cells of the notebook's functions it calls."""
+    seen = set() if seen is None else seen
+    filename = function.__code__.co_filename
+    if filename in seen:
+        return []
+    seen.add(filename)
+    cells = []
+    for name in function.__code__.co_names:
+        other = function.__globals__.get(name)
+        if inspect.isfunction(other) and other.__module__ == "__main__":  # defined in a cell of this notebook
+            cells += cells_defining(other, seen)
+    return cells + ["".join(linecache.getlines(filename))]

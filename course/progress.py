@@ -124,11 +124,20 @@ def _add_pending(db):
 
 
 def record_attempt(exercise, passed, summary, file_hash):
-    """Add one attempt. If the file stays busy, the attempt is kept aside (and added next time) before ProgressBusy."""
+    """Add one attempt; True when it is the exercise's first pass. If the file stays busy, the attempt is kept
+    aside (and added next time) before ProgressBusy is raised: no pass is lost."""
     row = (exercise, time.time(), int(passed), summary, file_hash)
+
+    def add(db):
+        db.execute("BEGIN IMMEDIATE")
+        passed_before = db.execute("SELECT 1 FROM attempts WHERE exercise = ? AND passed LIMIT 1", (exercise,))
+        first_pass = bool(passed) and passed_before.fetchone() is None
+        db.execute("INSERT INTO attempts (exercise, at, passed, summary, file_hash) VALUES (?, ?, ?, ?, ?)", row)
+        db.execute("COMMIT")
+        return first_pass
+
     try:
-        _using(lambda db: _transaction(db, ("INSERT INTO attempts (exercise, at, passed, summary, file_hash) "
-                                            "VALUES (?, ?, ?, ?, ?)", row)))
+        return _using(add)
     except ProgressBusy as busy:
         with open(pending_path(), "a") as pending:
             pending.write(json.dumps(row) + "\n")

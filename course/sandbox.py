@@ -35,6 +35,7 @@ OUTPUT_LIMIT = 2000  # bytes of the learner's printed output shown back (half fr
 MESSAGE_LIMIT = 256 * 1024 * 1024  # bytes of the child's message: returned arrays and saved models
 ENDING_SECONDS = 5  # how long ending the learner's processes may take before the checker gives up
 SIGNALS_THAT_END = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+STRAY_SIGNALS = (signal.SIGUSR1, signal.SIGUSR2, signal.SIGALRM, signal.SIGVTALRM, signal.SIGPROF)
 
 
 @dataclass
@@ -46,6 +47,7 @@ class Returned:
     type_name: str = ""
     error: str | None = None  # the exception the learner's function raised, with its line
     warnings: list = field(default_factory=list)
+    silenced: list = field(default_factory=list)  # what the function called that turns warnings off
     args_after: list = field(default_factory=list)  # the array arguments as they were after the call
     model_bytes: bytes | None = None  # a returned Keras model, as a .keras file
     parameters: int | None = None
@@ -236,6 +238,7 @@ def _returned(values, i, meta):
     parameters = meta.get("parameters")
     returned = Returned(kind=str(meta.get("kind", "nothing")), type_name=str(meta.get("type", "")),
                         warnings=[str(w) for w in meta.get("warnings", [])][:5], **text,
+                        silenced=[str(w) for w in meta.get("silenced", [])][:5],
                         parameters=parameters if isinstance(parameters, int) else None)
     returned.value = values.get(f"result_{i}")
     if returned.kind in ("ndarray", "number") and returned.value is None:
@@ -347,7 +350,8 @@ def _adopting_orphans():
 
 @contextmanager
 def _signals_end_the_check():
-    """SIGTERM and SIGHUP end a check as Ctrl-C does: by an exception, so the cleanup below runs.
+    """SIGTERM and SIGHUP end a check as Ctrl-C does: by an exception, so the cleanup below runs; stray signals
+    are ignored.
 
     The exit status is the usual 128 + the signal's number. Only the main thread can set handlers;
     elsewhere the signals keep their handlers.
@@ -360,6 +364,8 @@ def _signals_end_the_check():
         raise SystemExit(128 + signum)
 
     previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGHUP)}
+    # Signals nobody sends a checker but the learner's code (os.kill(os.getppid(), ...)): ignored while it runs.
+    previous.update({s: signal.signal(s, signal.SIG_IGN) for s in STRAY_SIGNALS})
     try:
         yield
     finally:

@@ -22,6 +22,7 @@ import sys
 import traceback
 import types
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 SHADOWED = ("numpy", "keras", "tensorflow", "matplotlib", "PIL", "course")
@@ -127,12 +128,41 @@ def call_learner(learner, function, args, kwargs):
     meta = {}
     with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
         warnings.simplefilter("always")
-        try:
-            result = function(*args, **kwargs)
-        except BaseException as error:  # noqa: the learner's exception is a fact to report
-            meta["kind"], meta["error"], result = "error", learner.describe_exception(error), None
+        with silencers_watched() as silenced:
+            try:
+                result = function(*args, **kwargs)
+            except BaseException as error:  # noqa: the learner's exception is a fact to report
+                meta["kind"], meta["error"], result = "error", learner.describe_exception(error), None
     meta["warnings"] = [f"{w.category.__name__}: {w.message}" for w in caught][:5]
+    meta["silenced"] = sorted(set(silenced))
     return meta, result
+
+
+@contextmanager
+def silencers_watched():
+    """Note each call, during the learner's function, of what turns warnings off (np.seterr, warnings.simplefilter
+    ...): a check for "no overflow warning" must not pass because the warning was switched off."""
+    import numpy as np
+
+    silenced, originals = [], {}
+
+    def watched(owner, name, label):
+        original = originals[(owner, name)] = getattr(owner, name)
+
+        def call(*args, **kwargs):
+            silenced.append(label)
+            return original(*args, **kwargs)
+        setattr(owner, name, call)
+
+    for owner, name, label in ((np, "seterr", "np.seterr"), (np, "errstate", "np.errstate"),
+                               (warnings, "simplefilter", "warnings.simplefilter"),
+                               (warnings, "filterwarnings", "warnings.filterwarnings")):
+        watched(owner, name, label)
+    try:
+        yield silenced
+    finally:
+        for (owner, name), original in originals.items():
+            setattr(owner, name, original)
 
 
 def keep_result(result, arrays, i, meta, kind):
@@ -182,15 +212,29 @@ class Learner:
         self.cells = cells  # for a notebook: [first line of the cell in the code, cell number], in order
 
     def load(self):
-        """Import the code as the module `learner_solution`, its lines shown from what was received."""
-        code = compile(self.source, str(self.path), "exec")
+        """Import the code as the module `learner_solution`, its lines shown from what was received.
+
+        A notebook's cells are compiled one by one, as Jupyter runs them: a cell never continues the one before.
+        """
         text = self.source.decode("utf-8-sig", errors="replace")
         linecache.cache[str(self.path)] = (len(text), None, text.splitlines(True), str(self.path))
         module = types.ModuleType(MODULE)
         module.__file__ = str(self.path)
         sys.modules[MODULE] = module
-        exec(code, module.__dict__)
+        for code in self.compiled():
+            exec(code, module.__dict__)
         return module
+
+    def compiled(self):
+        if not self.cells:
+            return [compile(self.source, str(self.path), "exec")]
+        lines = self.source.decode("utf-8").splitlines(True)
+        starts = [first for first, _ in self.cells] + [len(lines) + 1]
+        codes = []
+        for first, end in zip(starts, starts[1:]):
+            cell = "\n" * (first - 1) + "".join(lines[first - 1:end - 1])  # line numbers as in the whole code
+            codes.append(compile(cell, str(self.path), "exec"))
+        return codes
 
     def where(self, line):
         """'line 7', or 'cell 3, line 2' in a notebook."""

@@ -53,6 +53,10 @@ WRONG = {
         ("import numpy as np\ndef sigmoid(z):\n    return np.exp(z) / (1 + np.exp(z))", "overflow"),
         ("import numpy as np\ndef sigmoid(z):\n    return np.tanh(z)", "within 1e-07 relative"),
         ("def sigmoid(z):\n    return [1.0]", "list"),
+        ("import numpy as np\ndef sigmoid(z):\n    np.seterr(all='ignore')\n    return 1 / (1 + np.exp(-z))",
+         "turns warnings off (np.seterr)"),
+        ("import numpy as np, warnings\ndef sigmoid(z):\n    warnings.simplefilter('ignore')\n"
+         "    return 1 / (1 + np.exp(-z))", "turns warnings off (warnings.simplefilter)"),
     ],
     "1.3": [
         ("import numpy as np\ndef predict_proba(X, w, b):\n    return 1 / (1 + np.exp(-(X @ w.reshape(-1, 1) + b)))",
@@ -236,6 +240,19 @@ def test_a_keras_mistake_is_a_failed_check_with_a_hint(name, exercise_id, code, 
         assert report.seconds >= limits["timeout"]  # the report states the time the training really took
 
 
+def test_textbook_models_pass_as_the_reference_ones_do(tmp_path):
+    plain_adam = ("import keras\ndef build_logistic_model():\n    m = keras.Sequential([keras.Input(shape=(784,)), "
+                  "keras.layers.Dense(1, activation='sigmoid')])\n"
+                  "    m.compile(optimizer='adam', loss='binary_crossentropy', metrics=['accuracy'])\n    return m")
+    separate_activations = ("import keras\ndef build_mlp(hidden_units=128, activation='relu'):\n"
+                            "    m = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(hidden_units), "
+                            "keras.layers.Activation(activation), keras.layers.Dense(10), keras.layers.Softmax()])\n"
+                            "    m.compile(optimizer='adam', loss='sparse_categorical_crossentropy')\n    return m")
+    for exercise_id, code in (("1.4", plain_adam), ("2.4", separate_activations)):
+        report = check(EXERCISES[exercise_id], write(tmp_path, code))
+        assert report.passed, verdict(report)
+
+
 def test_a_nested_model_is_judged_like_a_flat_one(tmp_path):
     code = ("import keras\ndef build_logistic_model():\n    features = keras.Sequential([keras.layers.Dense(16, "
             "activation='relu')])\n    m = keras.Sequential([keras.Input(shape=(784,)), features, "
@@ -263,6 +280,10 @@ def test_a_notebook_is_checked_by_its_code_cells(tmp_path):
                              ("code", "def sigmoid(z):\n    return 1 / (1 + np.exp(-z)\n")))
     report = check(EXERCISES["1.2"], path)
     assert not report.passed and "lab.ipynb, cell 3, line 2: SyntaxError" in report.problem, report.problem
+    path.write_text(notebook(("code", "import numpy as np\ndef sigmoid(z):\n"),  # Jupyter runs cells one by one
+                             ("code", "    return 1 / (1 + np.exp(-z))\n")))
+    report = check(EXERCISES["1.2"], path)
+    assert not report.passed and "cell 1, line 2: IndentationError" in report.problem, report.problem
 
 
 def test_a_byte_order_mark_does_not_hide_the_exercise_line(tmp_path):
@@ -278,6 +299,7 @@ def test_a_notebook_names_its_exercise_and_a_broken_one_is_a_usage_error(tmp_pat
                                       "    return np.maximum(z, 0)\n")))
     result = CliRunner().invoke(cli, ["check", str(path)])
     assert result.exit_code == 0 and "Passed!" in result.output, result.output
-    path.write_text('{"cells": [')
-    result = CliRunner().invoke(cli, ["check", "2.1", str(path)])
-    assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1 and "notebook" in result.output
+    for broken in ('{"cells": [', '{"cells": [{"cell_type": "code", "source": [["x"], "y"]}]}', "[" * 100_000):
+        path.write_text(broken)
+        result = CliRunner().invoke(cli, ["check", "2.1", str(path)])
+        assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1 and "notebook" in result.output

@@ -134,3 +134,14 @@ def test_in_lesson_3s_notebook_a_learner_changes_the_cnn_reruns_and_checks_exerc
     assert outputs(notebook, "error") == []
     assert after[1] == "False" and int(before[0]) - int(after[0]) == 10 * 5 * 5 + 10 + 10 * 5 * 5 * 32, (before, after)
     assert "Passed!" in printed(notebook.cells[index["check 3.3"]]), printed(notebook.cells[index["check 3.3"]])
+
+
+def test_a_check_cell_brings_the_learners_earlier_functions_along(tmp_path):
+    cells = [nbformat.v4.new_code_cell(EXERCISES["1.2"].solution()),
+             nbformat.v4.new_code_cell("def predict_proba(X, w, b):\n    return sigmoid(X @ w + b)\n"),
+             nbformat.v4.new_code_cell("from course.notebook import check\n\ncheck('1.3', predict_proba)"),
+             nbformat.v4.new_code_cell("import numpy as np\ncheck('2.1', np.maximum)")]
+    notebook = execute(nbformat.v4.new_notebook(cells=cells), tmp_path)
+    assert outputs(notebook, "error") == []
+    assert "Passed!" in printed(notebook.cells[2]), printed(notebook.cells[2])
+    assert "takes the function you wrote" in printed(notebook.cells[3])

@@ -7,7 +7,7 @@ leftovers, never how long something took.
 import signal
 import subprocess
 import time
-from concurrent.futures import ThreadPoolExecutor
+import uuid
 from pathlib import Path
 
 import pytest
@@ -23,7 +23,7 @@ SIGMOID, RELU = EXERCISES["1.2"], EXERCISES["2.1"]
 RIGHT = "import numpy as np\ndef sigmoid(z):\n    z = np.asarray(z, float)\n    e = np.exp(-np.abs(z))\n" \
         "    r = np.where(z >= 0, 1 / (1 + e), e / (1 + e))\n    return r if r.ndim else float(r)\n"
 IN_PLACE_RELU = "def relu(z):\n    z[z < 0] = 0\n    return z\n"
-HANG_GUARD = 300  # seconds after which a check that never returns fails its test instead of hanging CI
+HANG_GUARD = 300  # seconds after which a checker that never ends fails its test instead of hanging CI
 
 
 def orphan(marker, then="time.sleep(600)"):
@@ -52,11 +52,6 @@ def processes_with(marker, grace=10.0):
         if not found or time.monotonic() > deadline:
             return found
         time.sleep(0.1)
-
-
-def checked(exercise, path, **limits):
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(check, exercise, path, **limits).result(timeout=HANG_GUARD)
 
 
 def said(report):
@@ -116,17 +111,19 @@ ADVERSARIAL = [
      "import os\nfor fd in range(3, 64):\n    try:\n        os.write(fd, b'\\xff' * 8)\n    except OSError:\n"
      "        pass\n" + RIGHT, {}, False, "more than 256 MB"),
     ("deletes its own file", SIGMOID, "import os\nos.remove(__file__)\n" + RIGHT, {}, True, ""),
+    ("signals the checker", SIGMOID, "{orphan}import os, signal\nfor s in (signal.SIGUSR1, signal.SIGALRM, "
+     "signal.SIGUSR2):\n    os.kill(os.getppid(), s)\n" + RIGHT, {}, True, ""),
 ]
 
 
 @pytest.mark.parametrize("name, exercise, code, limits, passes, says", ADVERSARIAL, ids=[a[0] for a in ADVERSARIAL])
 def test_adversarial_code_gets_its_verdict_and_leaves_nothing_behind(name, exercise, code, limits, passes, says,
                                                                       tmp_path):
-    marker = f"course-test-{tmp_path.name}"
+    marker = f"course-test-{uuid.uuid4().hex}"
     path = tmp_path / "solution.py"
     path.write_text(code.replace("{orphan}", orphan(marker)).replace(
         "{orphan_hoarding}", orphan(marker, then="import numpy\nhoard = numpy.ones(200_000_000)\ntime.sleep(600)")))
-    report = checked(exercise, path, **limits)
+    report = check(exercise, path, **limits)  # on the main thread, as `course check` runs it
     assert report.passed == passes, said(report)
     assert says in said(report), said(report)
     assert processes_with(marker) == []
@@ -175,7 +172,7 @@ def test_the_starter_file_itself_fails_clearly(tmp_path):
 
 
 def test_an_error_in_the_checker_itself_still_ends_the_learners_processes(tmp_path, monkeypatch):
-    marker = f"course-test-{tmp_path.name}"
+    marker = f"course-test-{uuid.uuid4().hex}"
     path = tmp_path / "solution.py"
     path.write_text(orphan(marker) + started_file(tmp_path) + "def sigmoid(z):\n    while True:\n        pass\n")
     measured = sandbox.LearnerProcesses.memory_mb
@@ -195,7 +192,7 @@ def test_an_error_in_the_checker_itself_still_ends_the_learners_processes(tmp_pa
 
 def running_check(tmp_path, *options):
     """`course check` of an endless loop that started a daemon, as a learner runs it; returns (process, marker)."""
-    marker = f"course-test-{tmp_path.name}"
+    marker = f"course-test-{uuid.uuid4().hex}"
     path = tmp_path / "ex1_2_sigmoid.py"
     path.write_text("# course exercise: 1.2\n" + orphan(marker) + started_file(tmp_path)
                     + "def sigmoid(z):\n    while True:\n        pass\n")
@@ -238,3 +235,7 @@ def test_escape_sequences_from_the_learners_code_reach_the_terminal_inert(tmp_pa
     assert "\x1b" not in result.output and "\x07" not in result.output
     assert "\\x1b[2J" in result.output and "\\x1b[31mred" in result.output
     assert result.exit_code == 1
+    named = path.rename(tmp_path / "so\x1b[31mlution.py")
+    for args in (["check", "1.2", str(named)], ["check", "1.2", str(tmp_path / "mi\x1b]0;t\x07ssing.py")]):
+        result = CliRunner().invoke(cli, args)
+        assert "\x1b" not in result.output and "\x07" not in result.output and "\\x1b" in result.output
