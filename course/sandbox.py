@@ -117,12 +117,11 @@ def _supervise(job, folder, timeout, memory_mb):
             [sys.executable, "-I", "-m", "course.sandbox_child", str(report_write), str(os.getpid())],
             cwd=folder, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             pass_fds=(report_write,), start_new_session=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
-        os.close(report_write)
-        learner = LearnerProcesses(child, others)
-        output, message = _Drain(child.stdout), _Drain(os.fdopen(report_read, "rb"), framed=True)
-        threading.Thread(target=_feed, args=(child.stdin, job), daemon=True).start()
-        problem = None
-        try:
+        learner, problem = LearnerProcesses(child, others), None
+        try:  # from here on, whatever happens, the learner's processes are ended
+            os.close(report_write)
+            output, message = _Drain(child.stdout), _Drain(os.fdopen(report_read, "rb"), framed=True)
+            threading.Thread(target=_feed, args=(child.stdin, job), daemon=True).start()
             while not message.complete.is_set() and child.poll() is None:
                 if time.monotonic() - started > timeout:
                     problem = f"timed out after {timeout:g} s (an endless loop, or much too slow?)"
