@@ -69,6 +69,14 @@ def lesson_catalogue():
     return LESSONS
 
 
+def find_lesson(number):
+    catalogue = lesson_catalogue()
+    if number not in catalogue:
+        known = ", ".join(str(n) for n in catalogue)
+        raise LearnerError(f"there is no lesson {number}; the lessons are {known} (see `course list`)")
+    return catalogue[number]
+
+
 @cli.command("list")
 def list_lessons():
     """The lessons: number, title, and the question each one answers."""
@@ -113,10 +121,7 @@ def check_output_folder(ctx, param, value):
 @click.pass_context
 def lesson(ctx, number, source, data_dir, quick, epochs, seed, out, show, summary_json, retrain, verbose, image):
     """Run lesson NUMBER: it prints its story step by step and saves its figures as PNG."""
-    catalogue = lesson_catalogue()
-    if number not in catalogue:
-        known = ", ".join(str(n) for n in catalogue)
-        raise LearnerError(f"there is no lesson {number}; the lessons are {known} (see `course list`)")
+    chosen = find_lesson(number)
     if image and number != 4:
         raise LearnerError(f"--image is for lesson 4 (your own handwriting), not lesson {number}")
     if image:
@@ -127,7 +132,7 @@ def lesson(ctx, number, source, data_dir, quick, epochs, seed, out, show, summar
         check_output_folder(ctx, None, Path(summary_json).resolve().parent)
     from course.runner import run_lesson
 
-    run_lesson(catalogue[number], source=source, data_dir=data_dir, quick=quick, epochs=epochs, seed=seed,
+    run_lesson(chosen, source=source, data_dir=data_dir, quick=quick, epochs=epochs, seed=seed,
                out=out, show=show, summary_json=summary_json, verbose=verbose, retrain=retrain, image=image)
 
 
@@ -311,16 +316,13 @@ def notebook(number, every, source, data_dir, quick, seed, out, force, summary_j
     Open it with Jupyter (`pip install notebook`, then `jupyter notebook lesson-N.ipynb`), which
     you bring yourself: `course` only writes the file.
     """
-    catalogue = lesson_catalogue()
     if every == (number is not None):
         raise click.UsageError("give one lesson NUMBER, or --all")
-    if number is not None and number not in catalogue:
-        raise LearnerError(f"there is no lesson {number}; the lessons are {', '.join(map(str, catalogue))}")
     import nbformat
 
     from course.notebook import is_written_as, lesson_notebook
 
-    for lesson in catalogue.values() if every else [catalogue[number]]:
+    for lesson in lesson_catalogue().values() if every else [find_lesson(number)]:
         notebook = lesson_notebook(lesson, source=source, data_dir=data_dir, quick=quick, seed=seed,
                                    summary_json=summary_json)
         target = out / f"lesson-{lesson.number}.ipynb"
