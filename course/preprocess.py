@@ -18,6 +18,14 @@ import numpy as np
 MNIST_SIZE = 28
 MNIST_BOX = 20  # MNIST digits were scaled to fit a 20x20 box, then centred by mass in 28x28
 MNISTIFIED = f"centred in {MNIST_SIZE}x{MNIST_SIZE}"  # the name of mnistify's last step: its result
+PAGE_FOUND, LINES_REMOVED, STROKES_THINNED = "page found", "lines removed", "strokes thinned"
+# Stroke width over the digit's height: MNIST's median (measured on the sample), and the width above
+# which a digit's strokes are thinned to it (a felt pen, or a small digit enlarged into a blur).
+MNIST_STROKE_WIDTH, THICK_STROKE_WIDTH = 0.15, 0.17
+THINNING_SIDE = 2 * MNIST_BOX  # pixels: a thick digit is thinned at this size, then fitted into MNIST_BOX
+PAGE_SEARCH_SIDE = 160  # pixels: the page is looked for in a copy this long, which is quick and enough
+PAGE_SEARCH_SMALLEST = 64  # pixels: a picture smaller than this on a side is no photo of a sheet on a desk
+LINE_ANGLES = np.linspace(-12, 12, 49)  # degrees from the rows (and from the columns) a paper's lines may run
 
 
 def normalize(images):
@@ -99,20 +107,27 @@ def main_span(profile, share):
 def mnistify_steps(image):
     """Every stage of `mnistify`, in order, as {name: 2-D array}; the last one is the result.
 
-    original -> grayscale -> ink made high -> cropped (to the digit, specks of dust left out)
-    -> fitted into 20x20 -> centred in 28x28. Raises ValueError when the image holds no ink.
+    original -> grayscale -> page found (what lies around the sheet, like a desk, is left
+    out) -> ink made high -> lines removed (ruled or squared paper) -> cropped (to the digit,
+    specks of dust left out) -> fitted into 20x20 -> centred in 28x28.
+    `steps_explained` says in a sentence what each did. Raises ValueError when the image holds no ink.
     """
     original = np.asarray(image)
     gray = to_grayscale(original)
-    ink = ink_high(gray)
-    box = digit_box(ink)
+    page, sheet = page_found(gray)
+    ink = ink_high(page)
+    ink[~sheet] = 0  # the page's own edge and shadow are not ink either
+    unlined = lines_removed(ink)
+    box = digit_box(unlined)
     if box is None:
         raise ValueError("no ink found: the image is blank or has no contrast")
-    cropped = ink[box]
-    fitted = fit_into_box(cropped, MNIST_BOX)
+    cropped = unlined[box]
+    thinned = strokes_thinned(cropped)
+    fitted = fit_into_box(thinned, MNIST_BOX)
     centred = centre_by_mass(fitted, MNIST_SIZE)
-    return {"original": original, "grayscale": gray, "ink made high": ink, "cropped": cropped,
-            f"fitted into {MNIST_BOX}x{MNIST_BOX}": fitted, MNISTIFIED: centred}
+    return {"original": original, "grayscale": gray, PAGE_FOUND: page, "ink made high": ink,
+            LINES_REMOVED: unlined, "cropped": cropped, STROKES_THINNED: thinned, f"fitted into {MNIST_BOX}x{MNIST_BOX}": fitted,
+            MNISTIFIED: centred}
 
 
 def mnistify(image):
@@ -124,6 +139,41 @@ def mnistify(image):
     ratio, and placed so its centre of mass is the centre of the 28x28 image.
     """
     return mnistify_steps(image)[MNISTIFIED]
+
+
+def steps_explained(steps):
+    """One sentence per step of `mnistify_steps`, computed from the arrays it returned: {name: sentence}."""
+    original, gray, page = steps["original"], steps["grayscale"], steps[PAGE_FOUND]
+    ink, unlined, cropped = steps["ink made high"], steps[LINES_REMOVED], steps["cropped"]
+    fitted = steps[f"fitted into {MNIST_BOX}x{MNIST_BOX}"]
+    kept = float(np.mean(page == gray))
+    cleared = int(np.count_nonzero((ink > 0) & (unlined == 0)))
+    thinned = steps[STROKES_THINNED]
+    form = {2: "grayscale", 3: "colour"}.get(original.ndim, "colour")
+    alpha = original.ndim == 3 and original.shape[2] == 4
+    return {
+        "original": f"the picture as read: {original.shape[1]}x{original.shape[0]} pixels, {form}"
+                    + (" with transparency" if alpha else "") + ".",
+        "grayscale": "each pixel's brightness from 0 (black) to 1 (white): 0.299 red + 0.587 green + 0.114 blue.",
+        PAGE_FOUND: ("the page fills the picture: there is nothing around it to leave out." if kept == 1 else
+                     f"a sheet covering {kept:.0%} of the picture was found; the {1 - kept:.0%} around it (a desk, "
+                     f"a table, the page's edge and shadow) now takes the brightness of the nearest paper."),
+        "ink made high": f"ink became 1.0 and paper 0.0 ({'dark ink on light' if paper_is_light(page) else 'light ink on dark'}"
+                         f" paper, read region by region so a shadow is not ink): {np.mean(ink > 0):.1%} of the "
+                         f"pixels carry ink.",
+        LINES_REMOVED: ("no ruled or squared lines were found." if cleared == 0 else
+                        f"{cleared:,} pixels of long, straight lines lighter than the pen were cleared "
+                        f"({cleared / np.count_nonzero(ink):.0%} of the ink); where the pen crosses a line it stays."),
+        "cropped": f"cropped to the digit, {cropped.shape[1]}x{cropped.shape[0]} pixels; specks of dust "
+                   f"outside it are left out.",
+        STROKES_THINNED: (f"the strokes, {stroke_width(cropped):.0%} of the digit's size, were thinned towards "
+                          f"MNIST's {MNIST_STROKE_WIDTH:.0%}." if thinned is not cropped else
+                          f"the strokes, {stroke_width(cropped):.0%} of the digit's size, are as thin as MNIST's "
+                          f"(up to {THICK_STROKE_WIDTH:.0%}): left as they are."),
+        f"fitted into {MNIST_BOX}x{MNIST_BOX}": f"scaled to {fitted.shape[1]}x{fitted.shape[0]} so its longer side "
+                                               f"is {MNIST_BOX} pixels, as MNIST's digits were.",
+        MNISTIFIED: f"placed in {MNIST_SIZE}x{MNIST_SIZE} with its centre of mass in the middle: what the model reads.",
+    }
 
 
 class ImageError(ValueError):
@@ -219,6 +269,142 @@ def ink_high(gray, noise=0.15):
     return ink.astype(np.float32)
 
 
+def otsu_threshold(values, bins=64):
+    """The brightness that best splits `values` (0-1) into a dark and a light group (Otsu, 1979)."""
+    counts, edges = np.histogram(values, bins=bins, range=(0, 1))
+    centres = (edges[:-1] + edges[1:]) / 2
+    weight_dark = np.cumsum(counts)
+    weight_light = weight_dark[-1] - weight_dark
+    mean_dark = np.cumsum(counts * centres) / np.maximum(weight_dark, 1)
+    mean_light = ((counts * centres).sum() - np.cumsum(counts * centres)) / np.maximum(weight_light, 1)
+    between = weight_dark * weight_light * (mean_dark - mean_light) ** 2  # variance between the two groups
+    return float(edges[1:][np.argmax(between)])
+
+
+def rectangularity(region):
+    """How much of the smallest rectangle (turned to any angle) around a region it fills: 1.0 for a
+    rectangle, about 0.79 for a disc; a sheet of paper is a rectangle, even photographed at a slant."""
+    rows, cols = np.nonzero(region)
+    if len(rows) == 0:
+        return 0.0
+    areas = []
+    for angle in np.radians(np.arange(0, 90, 3)):
+        along = rows * np.cos(angle) + cols * np.sin(angle)
+        across = cols * np.cos(angle) - rows * np.sin(angle)
+        areas.append((np.ptp(along) + 1) * (np.ptp(across) + 1))
+    return float(len(rows) / min(areas))
+
+
+def page_found(gray, side=PAGE_SEARCH_SIDE):
+    """The sheet the digit is written on, when the picture shows more than the page (a desk, a table).
+
+    Looked for in a copy `side` pixels long: the paper is the largest region brighter than
+    Otsu's threshold, with its holes (the ink) filled in. It counts as a sheet when it is
+    - broad, rectangular, mostly paper and at least 15% of the picture (not a light stroke
+      on a dark canvas);
+    - leaves out part of the picture and of its border (a desk shows around a sheet);
+    - has a sharp edge (clearly darker just outside than just inside: a desk, not light
+      falling off);
+    - and has something written on it.
+    Then everything outside it, and its very edge, takes the brightness of the nearest
+    paper, so the steps after see a page that fills the picture. Pictures under
+    PAGE_SEARCH_SMALLEST pixels on a side are not searched.
+    Returns (gray with the surroundings replaced, sheet mask); the mask is all True
+    and gray is unchanged when the page already fills the picture.
+    """
+    from PIL import Image
+    from scipy import ndimage
+
+    whole = np.ones(gray.shape, dtype=bool)
+    if min(gray.shape) < PAGE_SEARCH_SMALLEST:
+        return gray, whole
+    scale = side / max(gray.shape)
+    if scale < 1:
+        small_shape = (max(1, round(gray.shape[0] * scale)), max(1, round(gray.shape[1] * scale)))
+        small = np.asarray(Image.fromarray(gray, mode="F").resize(small_shape[::-1], Image.Resampling.BOX))
+    else:
+        small = gray
+    labels, count = ndimage.label(small > otsu_threshold(small))
+    if count == 0:
+        return gray, whole
+    largest = 1 + np.argmax(np.bincount(labels.ravel())[1:])
+    paper = labels == largest
+    sheet = ndimage.binary_fill_holes(paper)
+    # A sheet is broad and mostly paper; a light stroke on a dark canvas, even a closed 0, is neither.
+    broad = (paper.sum() >= 0.8 * sheet.sum() and sheet.mean() >= 0.15 and rectangularity(sheet) >= 0.85
+             and ndimage.distance_transform_edt(sheet).max() >= 0.15 * min(small.shape))
+    border = np.concatenate([sheet[0], sheet[-1], sheet[:, 0], sheet[:, -1]])
+    leaves_out = (~sheet).mean() >= 0.03 and (~border).mean() >= 0.25  # a desk shows around a sheet
+    inside = sheet & ~ndimage.binary_erosion(sheet, iterations=2)
+    outside = ndimage.binary_dilation(sheet, iterations=2) & ~sheet
+    sharp = leaves_out and np.median(small[inside]) - np.median(small[outside]) >= 0.1
+    if not (broad and leaves_out and sharp):
+        return gray, whole
+    sheet = ndimage.binary_erosion(sheet)  # the paper's edge, blurred into the desk, is not paper
+    nearest = ndimage.distance_transform_edt(~sheet, return_distances=False, return_indices=True)
+    surroundings = small[tuple(nearest)]  # every pixel as bright as the nearest paper
+    size = (gray.shape[1], gray.shape[0])
+    sheet = np.asarray(Image.fromarray(sheet.astype(np.uint8) * 255).resize(size, Image.Resampling.NEAREST)) > 127
+    on_sheet = gray[sheet]
+    if on_sheet.size == 0 or np.median(on_sheet) - np.percentile(on_sheet, 0.5) < 0.15:
+        return gray, whole  # nothing is written on it: not the page the digit is on
+    surroundings = np.asarray(Image.fromarray(surroundings.astype(np.float32), mode="F").resize(
+        size, Image.Resampling.BILINEAR))
+    return np.where(sheet, gray, surroundings).astype(np.float32), sheet
+
+
+def lines_removed(ink, coverage=0.5, lighter_than=0.6):
+    """The ink without the lines of ruled or squared paper; where the pen crosses a line, the pen stays.
+
+    A line is thin, long and lighter than the pen. The lines' direction is the angle (within
+    LINE_ANGLES of the rows, then of the columns) along which the ink lines up best; along
+    it, a row of pixels of which at least `coverage` carry ink is a line, when its ink is
+    lighter than `lighter_than` (the pen is 1.0). On a line, only pixels clearly darker
+    than the line (the pen crossing it) are kept.
+    """
+    from scipy import ndimage
+
+    ink = np.array(ink, dtype=np.float32)
+    for view in (ink, ink.T):  # rows, then columns: the same search on the transposed view
+        _clear_lines(view, coverage, lighter_than)
+    # What is left of a line, or a page's edge on a desk as light as the paper: long marks that
+    # nowhere reach the pen's darkness.
+    marks, count = ndimage.label(ink > 0, structure=np.ones((3, 3)))
+    for number, where in enumerate(ndimage.find_objects(marks), start=1):
+        mark = marks[where] == number
+        long = max(mark.shape) >= 0.25 * min(ink.shape)
+        if long and ink[where][mark].max() < lighter_than:
+            ink[where][mark] = 0
+    return ink
+
+
+def _clear_lines(ink, coverage, lighter_than):
+    rows, cols = np.nonzero(ink)
+    if len(rows) == 0:
+        return
+    slopes = np.tan(np.radians(LINE_ANGLES))
+    # Along the lines' direction the inked pixels pile up in a few rows: the profile is peakiest.
+    peakiness = []
+    for s in slopes:
+        along = np.round(rows - cols * s).astype(int)
+        peakiness.append(np.square(np.bincount(along - along.min())).sum())
+    slope = slopes[int(np.argmax(peakiness))]
+    all_rows, all_cols = np.indices(ink.shape)
+    along = np.round(all_rows - all_cols * slope).astype(int)
+    along -= along.min()
+    pixels = np.bincount(along.ravel())
+    inked = np.bincount(along.ravel(), weights=(ink > 0).ravel(), minlength=len(pixels))
+    is_line = (inked >= coverage * pixels) & (pixels >= 0.3 * ink.shape[1])
+    if not is_line.any():
+        return
+    line_level = np.median(ink[is_line[along] & (ink > 0)])
+    if line_level > lighter_than:  # as dark as the pen: a stroke of the digit, not a line
+        return
+    near_line = np.convolve(is_line, np.ones(3), mode="same") > 0  # its blurred edges too
+    keep_above = line_level + 0.5 * (1 - line_level)
+    ink[near_line[along] & (ink < keep_above)] = 0
+
+
 def paper_is_light(gray):
     """True when the border of the picture (the paper, as a digit rarely touches all four edges) is light."""
     border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
@@ -246,6 +432,44 @@ def paper_brightness(gray, light_paper, regions=8):
     level = np.maximum(level, typical) if light_paper else np.minimum(level, typical)
     smooth = Image.fromarray(level.astype(np.float32), mode="F").resize((width, height), Image.Resampling.BILINEAR)
     return np.asarray(smooth, dtype=np.float32)
+
+
+def stroke_width(ink):
+    """The strokes' typical width over the digit's longer side: twice the inked area over its outline."""
+    from scipy import ndimage
+
+    inked = ink > 0.5 * ink.max()
+    outline = inked & ~ndimage.binary_erosion(inked)
+    return 2 * inked.sum() / max(outline.sum(), 1) / max(ink.shape)
+
+
+def strokes_thinned(ink, thick=THICK_STROKE_WIDTH, target=MNIST_STROKE_WIDTH):
+    """Strokes thicker than `thick` (as a share of the digit's size) eroded to MNIST's width `target`.
+
+    MNIST's writers used pens whose strokes are about 15% of a digit's height; a felt pen
+    or a blurred photo gives fatter strokes that close a 4's gap or fill a 9's loop. The
+    digit is shrunk to THINNING_SIDE pixels, then each pixel takes its faintest neighbour
+    within a disc of radius (width - target) / 2 (an erosion).
+    """
+    from scipy import ndimage
+
+    from PIL import Image
+
+    if not ink.any():
+        return ink
+    width = stroke_width(ink)
+    if width <= thick:
+        return ink
+    scale = THINNING_SIDE / max(ink.shape)
+    if scale < 1:  # thinned at twice the size it will be fitted to: as good, and quick
+        shape = (max(1, round(ink.shape[1] * scale)), max(1, round(ink.shape[0] * scale)))
+        ink = np.asarray(Image.fromarray(ink.astype(np.float32), mode="F").resize(shape, Image.Resampling.BOX))
+    radius = (width - target) * max(ink.shape) / 2
+    if radius < 0.5:
+        return ink
+    reach = int(radius)
+    rows, cols = np.mgrid[-reach:reach + 1, -reach:reach + 1]
+    return ndimage.grey_erosion(ink, footprint=rows ** 2 + cols ** 2 <= radius ** 2 + 0.5)
 
 
 def fit_into_box(ink, size=MNIST_BOX):

@@ -14,9 +14,6 @@ on a larger sheet. Those pages are what `course predict` must read right.
     images, labels = load_uci_digits()               # (1797, 8, 8) uint8 0-16, (1797,) int64
     for page, label, how in scans(seed=0):           # page: (h, w) uint8, dark ink on light paper
         ...
-
-`python datasets/handwriting.py` rewrites `example_digit.png`, the bundled
-example of lesson 4: UCI digit EXAMPLE_INDEX (a 9), 160 pixels tall.
 """
 
 import gzip
@@ -26,7 +23,6 @@ import numpy as np
 
 SIZES = (28, 48, 96, 160)  # the digit's height in pixels on the page
 INK_LEVEL, PAPER_LEVEL = 40, 235  # a dark pen on off-white paper, 0-255
-EXAMPLE_INDEX, EXAMPLE_SEED = 9, 2  # seed 2 puts it a little right of centre
 
 
 def load_uci_digits():
@@ -74,14 +70,3 @@ def scans(seed=0, sizes=SIZES, count=None, shadow=0):
         for size in sizes:
             yield scan_on_paper(grids[index], size, rng, shadow), int(labels[index]), f"size {size}, digit {index}"
 
-
-if __name__ == "__main__":
-    from pathlib import Path
-
-    from PIL import Image
-
-    grids, labels = load_uci_digits()
-    page = scan_on_paper(grids[EXAMPLE_INDEX], 160, np.random.default_rng(EXAMPLE_SEED))
-    target = Path(__file__).with_name("example_digit.png")
-    Image.fromarray(page).save(target, optimize=True)
-    print(f"{target}: UCI digit {EXAMPLE_INDEX}, a {labels[EXAMPLE_INDEX]}, {page.shape[1]}x{page.shape[0]} pixels")

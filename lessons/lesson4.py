@@ -25,11 +25,11 @@ from course.explain import blank_squares, model_input, occlusion, probabilities,
 from course.lessons import trained_model
 from course.plots import (confusion_counts, confusion_matrix, digit_grid, feature_maps, panels, prediction_figure,
                           probability_bars, saliency_image, show_digit)
-from course.preprocess import MNISTIFIED, mnistify_steps, normalize, paper_is_light, read_image
+from course.preprocess import MNISTIFIED, mnistify_steps, normalize, read_image, steps_explained
 from course.story import agreement
 
 FOUR, NINE = 4, 9
-EXAMPLE = "example_digit.png"  # in course.datasets: a UCI 9, rendered as a scan (datasets/handwriting.py)
+EXAMPLE = "example_digit.jpg"  # in course.datasets: a photo of an MNIST test 9 on ruled paper (datasets/photos.py)
 COUNTERFACTUAL_NINES = 20  # how many test 9s the erasure experiment tries
 ERASER, MOST_ERASERS = 4, 3  # the eraser is 4x4 pixels; at most 3 strokes of it
 PATCH, STRIDE = 6, 2  # occlusion: a 6x6 square of paper, moved 2 pixels at a time
@@ -252,12 +252,11 @@ def run(story):
     p_own = probabilities(model, [own])[0]
     top3 = np.argsort(p_own)[::-1][:3]
     story.measured(own_picture_size=steps["original"].shape[1::-1], own_answer=top3[0], own_probabilities=p_own)
-    cropped = steps["cropped"]
-    story.say(f"{'Your image' if story.image else 'A bundled example, a 9 written by someone MNIST never saw'} "
-              f"({picture_path.name}, {steps['original'].shape[1]}x{steps['original'].shape[0]} pixels) went "
-              f"through mnistify: grayscale, ink made high (the paper read from the border was "
-              f"{'light' if paper_is_light(steps['grayscale']) else 'dark'}), cropped to the ink "
-              f"({cropped.shape[1]}x{cropped.shape[0]}), fitted into 20x20, centred by mass in 28x28.")
+    whose = "Your image" if story.image else ("A bundled example, a photo of a 9 from MNIST's test set (whose "
+                                              "writers the model never trained on) in blue pen on ruled paper,")
+    story.say(f"{whose} ({picture_path.name}) went through mnistify, step by step:")
+    for name, sentence in steps_explained(steps).items():
+        story.say(f"  {name}: {sentence}")
     story.say(f"The answer: {top3[0]} ({p_own[top3[0]]:.1%}); then {top3[1]} ({p_own[top3[1]]:.1%}) and "
               f"{top3[2]} ({p_own[top3[2]]:.1%})."
               + ("" if story.image else " Try your own: course lesson 4 --image my_digit.png"))

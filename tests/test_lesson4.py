@@ -113,7 +113,7 @@ def test_lesson_4_quick_opens_one_prediction(tmp_path):
     assert set(report["models"]) == {"cnn"}
     assert len(report["figures"]) == 6
     assert measured["hand_vs_keras"] <= 1e-5
-    assert "Why 9 and not 4?" in output and "example_digit.png" in output
+    assert "Why 9 and not 4?" in output and "example_digit.jpg" in output
     # The counterfactual: erasing the top stroke must change answers, and lower p(9) in the example shown.
     assert measured["counterfactual_tried"] > 0
     assert measured["counterfactual_stayed_nine"] < measured["counterfactual_tried"]

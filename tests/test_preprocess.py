@@ -91,8 +91,8 @@ def test_mnistify_keeps_the_aspect_ratio():
 
 def test_mnistify_steps_are_in_order_and_blank_image_is_refused():
     steps = mnistify_steps(stroke_canvas(100, 100, 10, 10, 60))
-    assert list(steps) == ["original", "grayscale", "ink made high", "cropped", "fitted into 20x20",
-                           "centred in 28x28"]
+    assert list(steps) == ["original", "grayscale", "page found", "ink made high", "lines removed", "cropped",
+                           "strokes thinned", "fitted into 20x20", "centred in 28x28"]
     with pytest.raises(ValueError, match="no ink"):
         mnistify(np.full((50, 50), 200, dtype=np.uint8))
 

@@ -1,0 +1,216 @@
+"""Handwriting as a learner really hands it over: phone photos of a digit on paper, and canvas drawings.
+
+`course predict` must read a digit written with a pen on a sheet and
+photographed with a phone, not only a clean scan. `photograph()` renders such a
+photo from any digit's ink (an MNIST test digit, or a UCI digit, whose writers
+MNIST's training set never saw):
+
+- the pen: black, blue, or pencil (lighter, grainy);
+- the paper: white, cream, or a yellow sticky note; plain, ruled or squared, its
+  lines thin, long and lighter than the pen, and free to cross the digit;
+- the framing: the page fills the frame, or the sheet lies on a desk (dark
+  wood, grey, white) with its edges and its shadow in the frame, turned a little;
+- the camera: light falling off across the picture, blur, grain, JPEG.
+
+`drawing()` renders the same digit as a drawing on a canvas (RGBA on a
+transparent background, or white on black, or black on white).
+
+    from course.datasets.photos import CONDITIONS, photograph
+    rng = np.random.default_rng(0)
+    photo = photograph(digit, rng, **CONDITIONS["sheet on a dark desk"])  # (h, w, 3) uint8
+
+`python datasets/photos.py` rewrites `example_digit.jpg`, lesson 4's bundled
+example: a 9 from MNIST's test set written in blue pen on ruled paper lying on a desk.
+"""
+
+import io
+
+import numpy as np
+
+PENS = {"black pen": (28, 28, 34), "blue pen": (30, 50, 150), "pencil": (85, 85, 92)}
+PAPERS = {"white": (244, 243, 236), "cream": (238, 226, 196), "sticky note": (250, 234, 128)}
+DESKS = {"dark wood": (92, 60, 38), "grey desk": (132, 130, 128), "white desk": (232, 233, 235)}
+LINE_COLOURS = {"ruled": (150, 185, 225), "squared": (165, 185, 205)}  # light blue, blue-grey
+
+# One entry per condition the handwriting benchmark reports; what a condition leaves out is drawn at random.
+CONDITIONS = {
+    "page fills the frame": {},
+    "ruled paper": {"ruling": "ruled"},
+    "squared paper": {"ruling": "squared"},
+    "blue pen on ruled paper": {"pen": "blue pen", "ruling": "ruled"},
+    "pencil on cream paper": {"pen": "pencil", "paper": "cream"},
+    "sheet on a dark desk": {"desk": "dark wood"},
+    "sheet on a grey desk": {"desk": "grey desk"},
+    "sheet on a white desk": {"desk": "white desk"},
+    "ruled sheet on a desk": {"ruling": "ruled", "desk": "any"},
+    "sticky note on a desk": {"paper": "sticky note", "desk": "any"},
+}
+CANVASES = ("transparent", "white", "black")
+EXAMPLE_DIGIT, EXAMPLE_SEED = 9, 7  # lesson 4's example: the first 9 of MNIST's test set; the seed frames it
+
+
+def enlarge(ink, height):
+    """Ink (h, w) in 0-1 (or uint8 0-255, or UCI counts 0-16 with `ink.max() <= 16`) -> pen strokes height x height.
+
+    Smoothly enlarged, then sharpened into strokes with soft edges, as a pen leaves them.
+    """
+    from PIL import Image
+
+    ink = np.asarray(ink, dtype=np.float32)
+    ink = ink / (255 if ink.max() > 16 else 16 if ink.max() > 1 else 1)
+    big = np.asarray(Image.fromarray(ink, mode="F").resize((height, height), Image.Resampling.BICUBIC))
+    return np.clip((big - 0.25) / 0.3, 0, 1)
+
+
+def _channels(level):
+    return np.asarray(level, dtype=np.float32)[None, None, :]
+
+
+def ruled_lines(shape, rng, ruling, digit_height):
+    """How much line colour covers each pixel of a sheet: 0-1, thin anti-aliased lines, one or two directions."""
+    height, width = shape
+    spacing = digit_height * (rng.uniform(0.55, 1.0) if ruling == "ruled" else rng.uniform(0.3, 0.5))
+    thickness = rng.uniform(1.0, 2.2)
+
+    def across(length):
+        positions = np.arange(length)
+        distance = np.abs((positions - rng.uniform(0, spacing)) % spacing - spacing / 2) - spacing / 2
+        return np.clip(thickness / 2 + 0.5 - np.abs(distance), 0, 1)
+
+    lines = np.broadcast_to(across(height)[:, None], shape).copy()
+    if ruling == "squared":
+        lines = np.maximum(lines, across(width)[None, :])
+    return lines * rng.uniform(0.55, 0.9)
+
+
+def write(strokes, rng, pen, paper, ruling):
+    """A sheet (RGB float 0-255) with the digit's strokes written on it in `pen`, somewhere off-centre."""
+    size = strokes.shape[0]
+    shape = int(size * rng.uniform(1.5, 2.6)), int(size * rng.uniform(1.5, 2.6))
+    sheet = np.broadcast_to(_channels(PAPERS[paper]), (*shape, 3)) + rng.normal(0, 2.5, (*shape, 1))
+    if ruling:
+        lines = ruled_lines(shape, rng, ruling, size)[..., None]
+        sheet = sheet * (1 - lines) + _channels(LINE_COLOURS[ruling]) * lines
+    margin = size // 8  # people leave some paper around what they write
+    top, left = (rng.integers(margin, side - size - margin + 1) for side in shape)
+    ink = np.zeros(shape, dtype=np.float32)
+    ink[top:top + size, left:left + size] = strokes
+    if pen == "pencil":  # graphite leaves a lighter, grainy line
+        ink *= rng.uniform(0.6, 0.85) * rng.uniform(0.75, 1.0, shape)
+    ink = ink[..., None]
+    return sheet * (1 - ink) + np.minimum(sheet, _channels(PENS[pen])) * ink
+
+
+def desk_surface(shape, rng, desk):
+    """A desk's top (RGB float 0-255): wood has streaks of grain; every desk has some texture."""
+    height, width = shape
+    surface = np.broadcast_to(_channels(DESKS[desk]), (*shape, 3)).astype(np.float32)
+    if desk == "dark wood":
+        rows = np.arange(height)[:, None] + 6 * np.sin(np.arange(width)[None, :] / rng.uniform(30, 80))
+        grain = 0.85 + 0.15 * np.sin(rows / rng.uniform(3, 9)) ** 2
+        surface = surface * grain[..., None]
+    return surface + rng.normal(0, 3, (*shape, 1))
+
+
+def on_desk(sheet, rng, desk):
+    """The sheet lying on a desk, turned a little, casting a soft shadow; all of it in the frame."""
+    from PIL import Image, ImageFilter
+
+    angle = rng.uniform(-12, 12)
+    rgb = Image.fromarray(np.clip(sheet, 0, 255).astype(np.uint8)).rotate(angle, Image.Resampling.BICUBIC, expand=True)
+    mask = Image.new("L", (sheet.shape[1], sheet.shape[0]), 255).rotate(angle, Image.Resampling.BICUBIC, expand=True)
+    sheet_h, sheet_w = mask.size[1], mask.size[0]
+    frame = int(sheet_h * rng.uniform(1.15, 1.7)), int(sheet_w * rng.uniform(1.15, 1.7))
+    top, left = rng.integers(0, frame[0] - sheet_h + 1), rng.integers(0, frame[1] - sheet_w + 1)
+    photo = desk_surface(frame, rng, desk)
+    shadow = Image.new("L", (frame[1], frame[0]), 0)
+    shift = rng.integers(2, 8, 2)
+    shadow.paste(mask, (int(left + shift[1]), int(top + shift[0])))
+    shadow = np.asarray(shadow.filter(ImageFilter.GaussianBlur(5)), dtype=np.float32)[..., None] / 255
+    photo = photo * (1 - rng.uniform(0.25, 0.45) * shadow)
+    placed = np.zeros((*frame, 3), dtype=np.float32)
+    alpha = np.zeros(frame, dtype=np.float32)
+    placed[top:top + sheet_h, left:left + sheet_w] = np.asarray(rgb, dtype=np.float32)
+    alpha[top:top + sheet_h, left:left + sheet_w] = np.asarray(mask, dtype=np.float32) / 255
+    return photo * (1 - alpha[..., None]) + placed * alpha[..., None]
+
+
+def tilted(photo, rng):
+    """The page held a little askew under the camera; the corners the turn uncovers are cut off."""
+    from PIL import Image
+
+    angle = rng.uniform(-4, 4)
+    turned = Image.fromarray(np.clip(photo, 0, 255).astype(np.uint8)).rotate(angle, Image.Resampling.BICUBIC)
+    height, width = photo.shape[:2]
+    margin_h, margin_w = int(height * 0.04) + 1, int(width * 0.04) + 1
+    return np.asarray(turned, dtype=np.float32)[margin_h:height - margin_h, margin_w:width - margin_w]
+
+
+def camera(photo, rng):
+    """Light falling off across the picture, a slightly soft focus, sensor grain and JPEG compression."""
+    from PIL import Image, ImageFilter
+
+    height, width = photo.shape[:2]
+    angle = rng.uniform(0, 2 * np.pi)
+    rows, cols = np.indices((height, width))
+    ramp = rows * np.sin(angle) + cols * np.cos(angle)
+    ramp = (ramp - ramp.min()) / max(np.ptp(ramp), 1)
+    photo = photo * (1 - rng.uniform(0.05, 0.35) * ramp)[..., None]
+    photo = photo + rng.normal(0, 2.5, photo.shape)
+    image = Image.fromarray(np.clip(photo, 0, 255).astype(np.uint8))
+    image = image.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 1.3)))
+    compressed = io.BytesIO()
+    image.save(compressed, "JPEG", quality=int(rng.integers(55, 92)))
+    return np.asarray(Image.open(compressed).convert("RGB"))
+
+
+def photograph(ink, rng, pen=None, paper="white", ruling=None, desk=None):
+    """A phone photo (h, w, 3) uint8 of `ink` (a digit, ink high: MNIST uint8, 0-1 floats or UCI counts).
+
+    pen: a PENS name, or None for any; paper: a PAPERS name; ruling: None, "ruled" or "squared";
+    desk: None (the page fills the frame), a DESKS name, or "any".
+    """
+    pen = pen or rng.choice(list(PENS))
+    strokes = enlarge(ink, int(rng.integers(56, 150)))
+    sheet = write(strokes, rng, pen, paper, ruling)
+    if desk:
+        photo = on_desk(sheet, rng, rng.choice(list(DESKS)) if desk == "any" else desk)
+    else:
+        photo = tilted(sheet, rng)
+    return camera(photo, rng)
+
+
+def drawing(ink, rng, canvas="transparent", size=280):
+    """A digit drawn on a web canvas: size x size, strokes with hard edges.
+
+    canvas "transparent": RGBA, black strokes on a transparent background; "white": black on
+    white RGB; "black": white on black RGB. Returns uint8.
+    """
+    height = int(size * rng.uniform(0.55, 0.85))
+    strokes = np.zeros((size, size), dtype=np.float32)
+    top, left = rng.integers(0, size - height + 1, 2)
+    strokes[top:top + height, left:left + height] = np.clip((enlarge(ink, height) - 0.3) * 3, 0, 1)
+    if canvas == "transparent":
+        alpha = np.round(strokes * 255).astype(np.uint8)
+        return np.dstack([np.zeros((size, size, 3), dtype=np.uint8), alpha])
+    level = strokes if canvas == "black" else 1 - strokes
+    return np.repeat(np.round(level * 255).astype(np.uint8)[..., None], 3, axis=2)
+
+
+if __name__ == "__main__":
+    import argparse
+    from pathlib import Path
+
+    from PIL import Image
+
+    from course.data import load_mnist
+
+    parser = argparse.ArgumentParser(description="Rewrite example_digit.jpg from MNIST's test set.")
+    parser.add_argument("--data-dir", help="where `course data import` prepared MNIST")
+    test = load_mnist(parser.parse_args().data_dir)
+    index = int(np.flatnonzero(test.y_test == EXAMPLE_DIGIT)[0])
+    photo = photograph(test.x_test[index], np.random.default_rng(EXAMPLE_SEED), pen="blue pen", ruling="ruled",
+                       desk="dark wood")
+    target = Path(__file__).with_name("example_digit.jpg")
+    Image.fromarray(photo).save(target, quality=90)
+    print(f"{target}: MNIST test digit {index} (a {EXAMPLE_DIGIT}), {photo.shape[1]}x{photo.shape[0]} pixels")
