@@ -25,7 +25,9 @@ MNIST_STROKE_WIDTH, THICK_STROKE_WIDTH = 0.15, 0.17
 THINNING_SIDE = 2 * MNIST_BOX  # pixels: a thick digit is thinned at this size, then fitted into MNIST_BOX
 PAGE_SEARCH_SIDE = 160  # pixels: the page is looked for in a copy this long, which is quick and enough
 PAGE_SEARCH_SMALLEST = 64  # pixels: a picture smaller than this on a side is no photo of a sheet on a desk
-LINE_ANGLES = np.linspace(-12, 12, 49)  # degrees from the rows (and from the columns) a paper's lines may run
+LINE_ANGLES = np.arange(-12, 13, 2)  # degrees from the rows (and columns) a paper's lines may run, then refined
+LINE_WIDTH = 0.02  # of the picture's height: a ruled line is at most this thick (plus 2 pixels of blur)
+LINE_SEARCH_PIXELS = 3000  # inked pixels looked at to find the lines' direction
 
 
 def normalize(images):
@@ -96,12 +98,16 @@ def digit_box(ink, speck_share=0.05):
     return rows, cols
 
 
+def runs(flags):
+    """[(start, stop), ...] of every run of consecutive True values in a 1-D array."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], np.asarray(flags, dtype=np.int8), [0]])))
+    return list(zip(edges[::2], edges[1::2]))
+
+
 def main_span(profile, share):
     """The slice from the first to the last run of non-empty positions holding at least `share` of the total."""
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], (profile > 0).astype(np.int8), [0]])))
-    runs = [(start, stop) for start, stop in zip(edges[::2], edges[1::2])
-            if profile[start:stop].sum() >= share * profile.sum()]
-    return slice(runs[0][0], runs[-1][1])
+    kept = [(start, stop) for start, stop in runs(profile > 0) if profile[start:stop].sum() >= share * profile.sum()]
+    return slice(kept[0][0], kept[-1][1])
 
 
 def mnistify_steps(image):
@@ -109,7 +115,8 @@ def mnistify_steps(image):
 
     original -> grayscale -> page found (what lies around the sheet, like a desk, is left
     out) -> ink made high -> lines removed (ruled or squared paper) -> cropped (to the digit,
-    specks of dust left out) -> fitted into 20x20 -> centred in 28x28.
+    specks of dust left out) -> strokes thinned (when fatter than MNIST's) -> fitted into
+    20x20 -> centred in 28x28.
     `steps_explained` says in a sentence what each did. Raises ValueError when the image holds no ink.
     """
     original = np.asarray(image)
@@ -126,8 +133,8 @@ def mnistify_steps(image):
     fitted = fit_into_box(thinned, MNIST_BOX)
     centred = centre_by_mass(fitted, MNIST_SIZE)
     return {"original": original, "grayscale": gray, PAGE_FOUND: page, "ink made high": ink,
-            LINES_REMOVED: unlined, "cropped": cropped, STROKES_THINNED: thinned, f"fitted into {MNIST_BOX}x{MNIST_BOX}": fitted,
-            MNISTIFIED: centred}
+            LINES_REMOVED: unlined, "cropped": cropped, STROKES_THINNED: thinned,
+            f"fitted into {MNIST_BOX}x{MNIST_BOX}": fitted, MNISTIFIED: centred}
 
 
 def mnistify(image):
@@ -150,6 +157,7 @@ def steps_explained(steps):
     cleared = int(np.count_nonzero((ink > 0) & (unlined == 0)))
     thinned = steps[STROKES_THINNED]
     form = {2: "grayscale", 3: "colour"}.get(original.ndim, "colour")
+    way_round = "dark ink on light" if paper_is_light(page) else "light ink on dark"
     alpha = original.ndim == 3 and original.shape[2] == 4
     return {
         "original": f"the picture as read: {original.shape[1]}x{original.shape[0]} pixels, {form}"
@@ -158,9 +166,8 @@ def steps_explained(steps):
         PAGE_FOUND: ("the page fills the picture: there is nothing around it to leave out." if kept == 1 else
                      f"a sheet covering {kept:.0%} of the picture was found; the {1 - kept:.0%} around it (a desk, "
                      f"a table, the page's edge and shadow) now takes the brightness of the nearest paper."),
-        "ink made high": f"ink became 1.0 and paper 0.0 ({'dark ink on light' if paper_is_light(page) else 'light ink on dark'}"
-                         f" paper, read region by region so a shadow is not ink): {np.mean(ink > 0):.1%} of the "
-                         f"pixels carry ink.",
+        "ink made high": f"ink became 1.0 and paper 0.0 ({way_round} paper, read region by region so a "
+                         f"shadow is not ink): {np.mean(ink > 0):.1%} of the pixels carry ink.",
         LINES_REMOVED: ("no ruled or squared lines were found." if cleared == 0 else
                         f"{cleared:,} pixels of long, straight lines lighter than the pen were cleared "
                         f"({cleared / np.count_nonzero(ink):.0%} of the ink); where the pen crosses a line it stays."),
@@ -284,15 +291,39 @@ def otsu_threshold(values, bins=64):
 def rectangularity(region):
     """How much of the smallest rectangle (turned to any angle) around a region it fills: 1.0 for a
     rectangle, about 0.79 for a disc; a sheet of paper is a rectangle, even photographed at a slant."""
-    rows, cols = np.nonzero(region)
-    if len(rows) == 0:
+    from scipy import ndimage
+
+    area = np.count_nonzero(region)
+    if area == 0:
         return 0.0
+    rows, cols = np.nonzero(region & ~ndimage.binary_erosion(region))  # the outline decides the rectangle
     areas = []
     for angle in np.radians(np.arange(0, 90, 3)):
         along = rows * np.cos(angle) + cols * np.sin(angle)
         across = cols * np.cos(angle) - rows * np.sin(angle)
         areas.append((np.ptp(along) + 1) * (np.ptp(across) + 1))
-    return float(len(rows) / min(areas))
+    return float(area / min(areas))
+
+
+def sheet_in(small):
+    """The mask of a light sheet lying on something darker in a small picture, or None (see `page_found`)."""
+    from scipy import ndimage
+
+    labels, count = ndimage.label(small > otsu_threshold(small))
+    if count == 0:
+        return None
+    largest = 1 + np.argmax(np.bincount(labels.ravel())[1:])
+    paper = labels == largest
+    sheet = ndimage.binary_fill_holes(paper)
+    # A sheet is broad and mostly paper; a light stroke on a dark canvas, even a closed 0, is neither.
+    broad = (paper.sum() >= 0.8 * sheet.sum() and sheet.mean() >= 0.15 and rectangularity(sheet) >= 0.85
+             and ndimage.distance_transform_edt(sheet).max() >= 0.15 * min(small.shape))
+    border = np.concatenate([sheet[0], sheet[-1], sheet[:, 0], sheet[:, -1]])
+    leaves_out = (~sheet).mean() >= 0.03 and (~border).mean() >= 0.25  # a desk shows around a sheet
+    inside = sheet & ~ndimage.binary_erosion(sheet, iterations=2)
+    outside = ndimage.binary_dilation(sheet, iterations=2) & ~sheet
+    sharp = leaves_out and np.median(small[inside]) - np.median(small[outside]) >= 0.1
+    return sheet if broad and leaves_out and sharp else None
 
 
 def page_found(gray, side=PAGE_SEARCH_SIDE):
@@ -324,21 +355,8 @@ def page_found(gray, side=PAGE_SEARCH_SIDE):
         small = np.asarray(Image.fromarray(gray, mode="F").resize(small_shape[::-1], Image.Resampling.BOX))
     else:
         small = gray
-    labels, count = ndimage.label(small > otsu_threshold(small))
-    if count == 0:
-        return gray, whole
-    largest = 1 + np.argmax(np.bincount(labels.ravel())[1:])
-    paper = labels == largest
-    sheet = ndimage.binary_fill_holes(paper)
-    # A sheet is broad and mostly paper; a light stroke on a dark canvas, even a closed 0, is neither.
-    broad = (paper.sum() >= 0.8 * sheet.sum() and sheet.mean() >= 0.15 and rectangularity(sheet) >= 0.85
-             and ndimage.distance_transform_edt(sheet).max() >= 0.15 * min(small.shape))
-    border = np.concatenate([sheet[0], sheet[-1], sheet[:, 0], sheet[:, -1]])
-    leaves_out = (~sheet).mean() >= 0.03 and (~border).mean() >= 0.25  # a desk shows around a sheet
-    inside = sheet & ~ndimage.binary_erosion(sheet, iterations=2)
-    outside = ndimage.binary_dilation(sheet, iterations=2) & ~sheet
-    sharp = leaves_out and np.median(small[inside]) - np.median(small[outside]) >= 0.1
-    if not (broad and leaves_out and sharp):
+    sheet = sheet_in(small)
+    if sheet is None:
         return gray, whole
     sheet = ndimage.binary_erosion(sheet)  # the paper's edge, blurred into the desk, is not paper
     nearest = ndimage.distance_transform_edt(~sheet, return_distances=False, return_indices=True)
@@ -358,18 +376,19 @@ def lines_removed(ink, coverage=0.5, lighter_than=0.6):
 
     A line is thin, long and lighter than the pen. The lines' direction is the angle (within
     LINE_ANGLES of the rows, then of the columns) along which the ink lines up best; along
-    it, a row of pixels of which at least `coverage` carry ink is a line, when its ink is
-    lighter than `lighter_than` (the pen is 1.0). On a line, only pixels clearly darker
-    than the line (the pen crossing it) are kept.
+    it, a row of pixels of which at least `coverage` carry ink is a line, when the band of
+    such rows is thin (LINE_WIDTH) and its ink is lighter than `lighter_than` (the pen is
+    1.0). On a line, only pixels clearly darker than the line (the pen crossing it) are
+    kept. Last, any long mark (a quarter of the picture) that is nowhere as dark as
+    `lighter_than` goes too: what is left of a line, or a page's edge and shadow on a desk
+    as light as the paper.
     """
     from scipy import ndimage
 
     ink = np.array(ink, dtype=np.float32)
     for view in (ink, ink.T):  # rows, then columns: the same search on the transposed view
         _clear_lines(view, coverage, lighter_than)
-    # What is left of a line, or a page's edge on a desk as light as the paper: long marks that
-    # nowhere reach the pen's darkness.
-    marks, count = ndimage.label(ink > 0, structure=np.ones((3, 3)))
+    marks, _ = ndimage.label(ink > 0, structure=np.ones((3, 3)))
     for number, where in enumerate(ndimage.find_objects(marks), start=1):
         mark = marks[where] == number
         long = max(mark.shape) >= 0.25 * min(ink.shape)
@@ -382,19 +401,26 @@ def _clear_lines(ink, coverage, lighter_than):
     rows, cols = np.nonzero(ink)
     if len(rows) == 0:
         return
-    slopes = np.tan(np.radians(LINE_ANGLES))
-    # Along the lines' direction the inked pixels pile up in a few rows: the profile is peakiest.
-    peakiness = []
-    for s in slopes:
-        along = np.round(rows - cols * s).astype(int)
-        peakiness.append(np.square(np.bincount(along - along.min())).sum())
-    slope = slopes[int(np.argmax(peakiness))]
+    step = -(-len(rows) // LINE_SEARCH_PIXELS)  # a few thousand inked pixels show the direction as well
+    rows, cols = rows[::step], cols[::step]
+
+    def peakiness(degrees):
+        # Along the lines' direction the inked pixels pile up in a few rows: the profile is peakiest.
+        along = np.round(rows - cols * np.tan(np.radians(degrees))).astype(int)
+        return np.square(np.bincount(along - along.min())).sum()
+
+    coarse = max(LINE_ANGLES, key=peakiness)
+    slope = np.tan(np.radians(max(coarse + np.arange(-1.5, 1.75, 0.25), key=peakiness)))
     all_rows, all_cols = np.indices(ink.shape)
     along = np.round(all_rows - all_cols * slope).astype(int)
     along -= along.min()
     pixels = np.bincount(along.ravel())
     inked = np.bincount(along.ravel(), weights=(ink > 0).ravel(), minlength=len(pixels))
     is_line = (inked >= coverage * pixels) & (pixels >= 0.3 * ink.shape[1])
+    # A line is thin: a band of rows wider than that is a stroke of a large digit (a 0's side).
+    for start, stop in runs(is_line):
+        if stop - start > LINE_WIDTH * ink.shape[0] + 2:
+            is_line[start:stop] = False
     if not is_line.any():
         return
     line_level = np.median(ink[is_line[along] & (ink > 0)])
@@ -448,25 +474,23 @@ def strokes_thinned(ink, thick=THICK_STROKE_WIDTH, target=MNIST_STROKE_WIDTH):
 
     MNIST's writers used pens whose strokes are about 15% of a digit's height; a felt pen
     or a blurred photo gives fatter strokes that close a 4's gap or fill a 9's loop. The
-    digit is shrunk to THINNING_SIDE pixels, then each pixel takes its faintest neighbour
+    digit is shrunk to THINNING_SIDE pixels when larger, then each pixel takes its faintest neighbour
     within a disc of radius (width - target) / 2 (an erosion).
     """
-    from scipy import ndimage
-
     from PIL import Image
+    from scipy import ndimage
 
     if not ink.any():
         return ink
     width = stroke_width(ink)
-    if width <= thick:
+    side = min(THINNING_SIDE, max(ink.shape))  # thinned at twice the size it will be fitted to: quick
+    radius = (width - target) * side / 2
+    if width <= thick or radius < 1:  # under a pixel, the disc would hold no neighbour
         return ink
-    scale = THINNING_SIDE / max(ink.shape)
-    if scale < 1:  # thinned at twice the size it will be fitted to: as good, and quick
+    if side < max(ink.shape):
+        scale = side / max(ink.shape)
         shape = (max(1, round(ink.shape[1] * scale)), max(1, round(ink.shape[0] * scale)))
         ink = np.asarray(Image.fromarray(ink.astype(np.float32), mode="F").resize(shape, Image.Resampling.BOX))
-    radius = (width - target) * max(ink.shape) / 2
-    if radius < 0.5:
-        return ink
     reach = int(radius)
     rows, cols = np.mgrid[-reach:reach + 1, -reach:reach + 1]
     return ndimage.grey_erosion(ink, footprint=rows ** 2 + cols ** 2 <= radius ** 2 + 0.5)

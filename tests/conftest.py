@@ -19,3 +19,15 @@ def isolated(tmp_path, monkeypatch):
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def module_model_home(tmp_path_factory):
+    return tmp_path_factory.mktemp("home")
+
+
+@pytest.fixture
+def shared_models(module_model_home, monkeypatch):
+    """One model cache for a whole test module (`pytestmark = pytest.mark.usefixtures("shared_models")`):
+    the sample's models are trained once, by the first test that needs them."""
+    monkeypatch.setenv("COURSE_HOME", str(module_model_home))

@@ -10,12 +10,13 @@ import json
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from course.cli import cli
 from course.data import load_sample
 from course.datasets.photos import CANVASES, drawing, photograph
-from course.preprocess import LINES_REMOVED, MNISTIFIED, PAGE_FOUND, lines_removed, mnistify, mnistify_steps
+from course.preprocess import (LINES_REMOVED, MNISTIFIED, PAGE_FOUND, STROKES_THINNED, lines_removed, mnistify,
+                               mnistify_steps, steps_explained, stroke_width)
 
 SAMPLE = load_sample()
 PHOTOS = {
@@ -44,14 +45,7 @@ def likeness(a, b):
     return float(np.corrcoef(a.ravel(), b.ravel())[0, 1])
 
 
-@pytest.fixture(scope="module")
-def model_home(tmp_path_factory):
-    return tmp_path_factory.mktemp("home")
-
-
-@pytest.fixture(autouse=True)
-def shared_models(model_home, monkeypatch):
-    monkeypatch.setenv("COURSE_HOME", str(model_home))
+pytestmark = pytest.mark.usefixtures("shared_models")  # the sample's CNN is trained once
 
 
 @pytest.mark.parametrize("case", list(PHOTOS))
@@ -107,6 +101,30 @@ def test_a_digit_with_a_long_stroke_and_no_lines_is_left_alone():
     seven = SAMPLE.x_test[SAMPLE.y_test == 7][0]
     ink = mnistify_steps(seven)["ink made high"]
     assert np.array_equal(lines_removed(ink), ink)
+
+
+def test_each_step_is_explained_from_what_it_did():
+    digit = SAMPLE.x_test[SAMPLE.y_test == 9][0]
+    rng = np.random.default_rng(11)
+    on_desk = mnistify_steps(photograph(digit, rng, desk="dark wood", ruling="ruled", pen="black pen"))
+    plain = mnistify_steps(digit)
+    said, plain_said = steps_explained(on_desk), steps_explained(plain)
+    assert list(said) == list(on_desk)
+    kept = np.mean(on_desk[PAGE_FOUND] == on_desk["grayscale"])
+    assert said[PAGE_FOUND].startswith(f"a sheet covering {kept:.0%} of the picture")
+    assert plain_said[PAGE_FOUND].startswith("the page fills the picture")
+    cleared = np.count_nonzero((on_desk["ink made high"] > 0) & (on_desk[LINES_REMOVED] == 0))
+    assert cleared > 0 and said[LINES_REMOVED].startswith(f"{cleared:,} pixels of long, straight lines")
+    assert plain_said[LINES_REMOVED] == "no ruled or squared lines were found."
+    # A felt pen: the same 9, dark on light paper, with strokes about twice as wide is thinned; MNIST's
+    # own is left alone.
+    fat = 255 - np.asarray(Image.fromarray(digit).resize((112, 112)).filter(ImageFilter.MaxFilter(9)))
+    fat = np.pad(fat, 40, constant_values=255)
+    fat_steps = mnistify_steps(fat)
+    assert stroke_width(fat_steps["cropped"]) > 0.17 > stroke_width(plain["cropped"])
+    assert "were thinned towards MNIST's 15%" in steps_explained(fat_steps)[STROKES_THINNED]
+    assert stroke_width(fat_steps[STROKES_THINNED]) < stroke_width(fat_steps["cropped"])
+    assert plain[STROKES_THINNED] is plain["cropped"] and "left as they are" in plain_said[STROKES_THINNED]
 
 
 def read(folder, pictures):

@@ -16,15 +16,7 @@ SAMPLE = load_sample()
 SEVEN, TWO = (SAMPLE.x_test[SAMPLE.y_test == d][0] for d in (7, 2))
 
 
-@pytest.fixture(scope="module")
-def model_home(tmp_path_factory):
-    """One model cache for the whole module: the sample's CNN is trained once, by the first predict."""
-    return tmp_path_factory.mktemp("home")
-
-
-@pytest.fixture(autouse=True)
-def shared_models(model_home, monkeypatch):
-    monkeypatch.setenv("COURSE_HOME", str(model_home))
+pytestmark = pytest.mark.usefixtures("shared_models")  # the sample's CNN is trained once
 
 
 def predict(*args):
