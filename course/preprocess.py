@@ -155,7 +155,7 @@ def steps_explained(steps):
     fitted = steps[f"fitted into {MNIST_BOX}x{MNIST_BOX}"]
     kept = float(np.mean(page == gray))
     cleared = int(np.count_nonzero((ink > 0) & (unlined == 0)))
-    thinned = steps[STROKES_THINNED]
+    thinned, width = steps[STROKES_THINNED], stroke_width(cropped)
     form = {2: "grayscale", 3: "colour"}.get(original.ndim, "colour")
     way_round = "dark ink on light" if paper_is_light(page) else "light ink on dark"
     alpha = original.ndim == 3 and original.shape[2] == 4
@@ -173,10 +173,11 @@ def steps_explained(steps):
                         f"({cleared / np.count_nonzero(ink):.0%} of the ink); where the pen crosses a line it stays."),
         "cropped": f"cropped to the digit, {cropped.shape[1]}x{cropped.shape[0]} pixels; specks of dust "
                    f"outside it are left out.",
-        STROKES_THINNED: (f"the strokes, {stroke_width(cropped):.0%} of the digit's size, were thinned towards "
-                          f"MNIST's {MNIST_STROKE_WIDTH:.0%}." if thinned is not cropped else
-                          f"the strokes, {stroke_width(cropped):.0%} of the digit's size, are as thin as MNIST's "
-                          f"(up to {THICK_STROKE_WIDTH:.0%}): left as they are."),
+        STROKES_THINNED: f"the strokes, {width:.0%} of the digit's size, " + (
+            f"were thinned towards MNIST's {MNIST_STROKE_WIDTH:.0%}." if thinned is not cropped else
+            f"are as thin as MNIST's (up to {THICK_STROKE_WIDTH:.0%}): left as they are." if width <= THICK_STROKE_WIDTH
+            else f"are a little fatter than MNIST's {MNIST_STROKE_WIDTH:.0%}, by less than a pixel at the "
+                 f"{THINNING_SIDE} pixels they are thinned at: left as they are."),
         f"fitted into {MNIST_BOX}x{MNIST_BOX}": f"scaled to {fitted.shape[1]}x{fitted.shape[0]} so its longer side "
                                                f"is {MNIST_BOX} pixels, as MNIST's digits were.",
         MNISTIFIED: f"placed in {MNIST_SIZE}x{MNIST_SIZE} with its centre of mass in the middle: what the model reads.",

@@ -252,9 +252,11 @@ def run(story):
     p_own = probabilities(model, [own])[0]
     top3 = np.argsort(p_own)[::-1][:3]
     story.measured(own_picture_size=steps["original"].shape[1::-1], own_answer=top3[0], own_probabilities=p_own)
-    whose = "Your image" if story.image else ("A bundled example, a photo of a 9 from MNIST's test set (whose "
-                                              "writers the model never trained on) in blue pen on ruled paper,")
-    story.say(f"{whose} ({picture_path.name}) went through mnistify, step by step:")
+    if story.image:
+        story.say(f"Your image ({picture_path.name}) went through mnistify, step by step:")
+    else:
+        story.say(f"A bundled example ({picture_path.name}), a photo of a 9 from MNIST's test set (whose writers "
+                  f"the model never trained on) in blue pen on ruled paper, went through mnistify, step by step:")
     for name, sentence in steps_explained(steps).items():
         story.say(f"  {name}: {sentence}")
     story.say(f"The answer: {top3[0]} ({p_own[top3[0]]:.1%}); then {top3[1]} ({p_own[top3[1]]:.1%}) and "
