@@ -27,6 +27,7 @@ PAGE_SEARCH_SIDE = 160  # pixels: the page is looked for in a copy this long, wh
 PAGE_SEARCH_SMALLEST = 64  # pixels: a picture smaller than this on a side is no photo of a sheet on a desk
 LINE_ANGLES = np.arange(-12, 13, 2)  # degrees from the rows (and columns) a paper's lines may run, then refined
 LINE_WIDTH = 0.02  # of the picture's height: a ruled line is at most this thick (plus 2 pixels of blur)
+WIDE_LINE_LIGHTER_THAN = 0.4  # a band wider than LINE_WIDTH is cleared only when its ink is under this
 LINE_SEARCH_PIXELS = 3000  # inked pixels looked at to find the lines' direction
 
 
@@ -379,8 +380,8 @@ def lines_removed(ink, coverage=0.5, lighter_than=0.6):
     LINE_ANGLES of the rows, then of the columns) along which the ink lines up best; along
     it, a row of pixels of which at least `coverage` carry ink is a line, when the band of
     such rows is thin (LINE_WIDTH) and its ink is lighter than `lighter_than` (the pen is
-    1.0). On a line, only pixels clearly darker than the line (the pen crossing it) are
-    kept. Last, any long mark (a quarter of the picture) that is nowhere as dark as
+    1.0), or wider but lighter than WIDE_LINE_LIGHTER_THAN (a page's edge and shadow). On
+    a line, only pixels clearly darker than the line (the pen crossing it) are kept. Last, any long mark (a quarter of the picture) that is nowhere as dark as
     `lighter_than` goes too: what is left of a line, or a page's edge and shadow on a desk
     as light as the paper.
     """
@@ -418,15 +419,16 @@ def _clear_lines(ink, coverage, lighter_than):
     pixels = np.bincount(along.ravel())
     inked = np.bincount(along.ravel(), weights=(ink > 0).ravel(), minlength=len(pixels))
     is_line = (inked >= coverage * pixels) & (pixels >= 0.3 * ink.shape[1])
-    # A line is thin: a band of rows wider than that is a stroke of a large digit (a 0's side).
+    # A ruled line is thin and lighter than the pen. A wider band is a line only when it is much lighter (a
+    # page's edge and its shadow on a light desk); otherwise it is the stroke of a large digit (a 0's side).
+    ink_along = np.bincount(along.ravel(), weights=ink.ravel(), minlength=len(pixels)) / np.maximum(inked, 1)
     for start, stop in runs(is_line):
-        if stop - start > LINE_WIDTH * ink.shape[0] + 2:
+        thin = stop - start <= LINE_WIDTH * ink.shape[0] + 2
+        if ink_along[start:stop].mean() > (lighter_than if thin else WIDE_LINE_LIGHTER_THAN):
             is_line[start:stop] = False
     if not is_line.any():
         return
     line_level = np.median(ink[is_line[along] & (ink > 0)])
-    if line_level > lighter_than:  # as dark as the pen: a stroke of the digit, not a line
-        return
     near_line = np.convolve(is_line, np.ones(3), mode="same") > 0  # its blurred edges too
     keep_above = line_level + 0.5 * (1 - line_level)
     ink[near_line[along] & (ink < keep_above)] = 0
