@@ -381,9 +381,9 @@ def lines_removed(ink, coverage=0.5, lighter_than=0.6):
     it, a row of pixels of which at least `coverage` carry ink is a line, when the band of
     such rows is thin (LINE_WIDTH) and its ink is lighter than `lighter_than` (the pen is
     1.0), or wider but lighter than WIDE_LINE_LIGHTER_THAN (a page's edge and shadow). On
-    a line, only pixels clearly darker than the line (the pen crossing it) are kept. Last, any long mark (a quarter of the picture) that is nowhere as dark as
-    `lighter_than` goes too: what is left of a line, or a page's edge and shadow on a desk
-    as light as the paper.
+    a line, only pixels clearly darker than the line (the pen crossing it) are kept. Last,
+    any long mark (a quarter of the picture) that is nowhere as dark as `lighter_than` goes
+    too: what is left of a line, or a page's edge and shadow on a desk as light as the paper.
     """
     from scipy import ndimage
 
