@@ -162,7 +162,7 @@ def test_handwriting_that_is_not_mnist_is_read_mostly_right(tmp_path):
 
 
 @full_mnist
-def test_full_mnist_cnn_reads_90_percent_of_other_peoples_handwriting():
+def test_full_mnist_cnn_reads_92_percent_of_other_peoples_handwriting():
     from course.explain import probabilities
     from course.predict import load_model
     from course.preprocess import mnistify
@@ -170,7 +170,7 @@ def test_full_mnist_cnn_reads_90_percent_of_other_peoples_handwriting():
     model, _ = load_model("cnn", source="mnist", data_dir=FULL_MNIST_DIR, seed=42)
     pages = list(scans(seed=0))
     answers = probabilities(model, [mnistify(page) for page, _, _ in pages]).argmax(axis=1)
-    assert np.mean(answers == [label for _, label, _ in pages]) >= 0.90
+    assert np.mean(answers == [label for _, label, _ in pages]) >= 0.92  # issue 13's target
 
 
 def test_scans_are_dark_ink_on_light_paper_at_the_size_asked():
