@@ -125,7 +125,7 @@ def mnistify_steps(image):
     page, sheet = page_found(gray)
     ink = ink_high(page)
     ink[~sheet] = 0  # the page's own edge and shadow are not ink either
-    unlined = lines_removed(ink)
+    unlined = lines_removed(ink, sheet)
     box = digit_box(unlined)
     if box is None:
         raise ValueError("no ink found: the image is blank or has no contrast")
@@ -278,9 +278,9 @@ def ink_high(gray, noise=0.15):
     return ink.astype(np.float32)
 
 
-def otsu_threshold(values, bins=64):
-    """The brightness that best splits `values` (0-1) into a dark and a light group (Otsu, 1979)."""
-    counts, edges = np.histogram(values, bins=bins, range=(0, 1))
+def otsu_threshold(values, bins=64, value_range=(0, 1)):
+    """The brightness that best splits `values` into a dark and a light group (Otsu, 1979)."""
+    counts, edges = np.histogram(values, bins=bins, range=value_range)
     centres = (edges[:-1] + edges[1:]) / 2
     weight_dark = np.cumsum(counts)
     weight_light = weight_dark[-1] - weight_dark
@@ -308,10 +308,24 @@ def rectangularity(region):
 
 
 def sheet_in(small):
-    """The mask of a light sheet lying on something darker in a small picture, or None (see `page_found`)."""
+    """The mask of a light sheet lying on something darker in a small picture, or None (see `page_found`).
+
+    First by brightness (a dark or grey desk); then, for a desk nearly as light as the paper, in
+    the picture with the light's fall-off divided out (`shading`), where the paper is a few
+    percent brighter than the desk all over.
+    """
+    sheet = _sheet_by_threshold(small, otsu_threshold(small), edge=0.1)
+    if sheet is None:
+        evened = small / np.maximum(shading(small), 1e-3)
+        light = evened[evened > np.median(evened) - 0.1]  # leave the ink and the shadows out of the split
+        sheet = _sheet_by_threshold(evened, otsu_threshold(light, value_range=(light.min(), light.max())), edge=0.03)
+    return sheet
+
+
+def _sheet_by_threshold(small, threshold, edge):
     from scipy import ndimage
 
-    labels, count = ndimage.label(small > otsu_threshold(small))
+    labels, count = ndimage.label(small > threshold)
     if count == 0:
         return None
     largest = 1 + np.argmax(np.bincount(labels.ravel())[1:])
@@ -324,8 +338,18 @@ def sheet_in(small):
     leaves_out = (~sheet).mean() >= 0.03 and (~border).mean() >= 0.25  # a desk shows around a sheet
     inside = sheet & ~ndimage.binary_erosion(sheet, iterations=2)
     outside = ndimage.binary_dilation(sheet, iterations=2) & ~sheet
-    sharp = leaves_out and np.median(small[inside]) - np.median(small[outside]) >= 0.1
+    sharp = leaves_out and np.median(small[inside]) - np.median(small[outside]) >= edge
     return sheet if broad and leaves_out and sharp else None
+
+
+def shading(small):
+    """How the light falls across a picture: a smooth (quadratic) surface fitted to its lighter pixels."""
+    rows, cols = np.indices(small.shape) / max(small.shape)
+    terms = np.stack([np.ones_like(rows), rows, cols, rows * rows, rows * cols, cols * cols], axis=-1).reshape(-1, 6)
+    values = small.ravel()
+    lighter = values > np.percentile(values, 20)  # ink and shadows are not the light
+    weights = np.linalg.lstsq(terms[lighter], values[lighter], rcond=None)[0]
+    return (terms @ weights).reshape(small.shape)
 
 
 def page_found(gray, side=PAGE_SEARCH_SIDE):
@@ -373,12 +397,13 @@ def page_found(gray, side=PAGE_SEARCH_SIDE):
     return np.where(sheet, gray, surroundings).astype(np.float32), sheet
 
 
-def lines_removed(ink, coverage=0.5, lighter_than=0.6):
+def lines_removed(ink, sheet=None, coverage=0.5, lighter_than=0.6):
     """The ink without the lines of ruled or squared paper; where the pen crosses a line, the pen stays.
 
     A line is thin, long and lighter than the pen. The lines' direction is the angle (within
     LINE_ANGLES of the rows, then of the columns) along which the ink lines up best; along
-    it, a row of pixels of which at least `coverage` carry ink is a line, when the band of
+    it, a row of the sheet's pixels (all of them without `sheet`, a mask) of which at least
+    `coverage` carry ink is a line, when the band of
     such rows is thin (LINE_WIDTH) and its ink is lighter than `lighter_than` (the pen is
     1.0), or wider but lighter than WIDE_LINE_LIGHTER_THAN (a page's edge and shadow). On
     a line, only pixels clearly darker than the line (the pen crossing it) are kept. Last,
@@ -388,8 +413,9 @@ def lines_removed(ink, coverage=0.5, lighter_than=0.6):
     from scipy import ndimage
 
     ink = np.array(ink, dtype=np.float32)
-    for view in (ink, ink.T):  # rows, then columns: the same search on the transposed view
-        _clear_lines(view, coverage, lighter_than)
+    sheet = np.ones(ink.shape, dtype=bool) if sheet is None else sheet
+    for view, paper in ((ink, sheet), (ink.T, sheet.T)):  # rows, then columns: the same search transposed
+        _clear_lines(view, paper, coverage, lighter_than)
     marks, _ = ndimage.label(ink > 0, structure=np.ones((3, 3)))
     for number, where in enumerate(ndimage.find_objects(marks), start=1):
         mark = marks[where] == number
@@ -399,7 +425,7 @@ def lines_removed(ink, coverage=0.5, lighter_than=0.6):
     return ink
 
 
-def _clear_lines(ink, coverage, lighter_than):
+def _clear_lines(ink, sheet, coverage, lighter_than):
     rows, cols = np.nonzero(ink)
     if len(rows) == 0:
         return
@@ -416,9 +442,9 @@ def _clear_lines(ink, coverage, lighter_than):
     all_rows, all_cols = np.indices(ink.shape)
     along = np.round(all_rows - all_cols * slope).astype(int)
     along -= along.min()
-    pixels = np.bincount(along.ravel())
+    pixels = np.bincount(along.ravel(), weights=sheet.ravel())  # a line runs across the sheet, not the desk
     inked = np.bincount(along.ravel(), weights=(ink > 0).ravel(), minlength=len(pixels))
-    is_line = (inked >= coverage * pixels) & (pixels >= 0.3 * ink.shape[1])
+    is_line = (inked >= coverage * pixels) & (pixels >= 0.3 * sheet.sum(axis=1).max())
     # A ruled line is thin and lighter than the pen. A wider band is a line only when it is much lighter (a
     # page's edge and its shadow on a light desk); otherwise it is the stroke of a large digit (a 0's side).
     ink_along = np.bincount(along.ravel(), weights=ink.ravel(), minlength=len(pixels)) / np.maximum(inked, 1)
