@@ -311,15 +311,26 @@ def sheet_in(small):
     """The mask of a light sheet lying on something darker in a small picture, or None (see `page_found`).
 
     First by brightness (a dark or grey desk); then, for a desk nearly as light as the paper, in
-    the picture with the light's fall-off divided out (`shading`), where the paper is a few
-    percent brighter than the desk all over.
+    the picture with the light's fall-off divided out (`shading`, measured again on the desk
+    alone), where the paper is a few percent brighter than the desk all over.
     """
     sheet = _sheet_by_threshold(small, otsu_threshold(small), edge=0.1)
-    if sheet is None:
-        evened = small / np.maximum(shading(small), 1e-3)
-        light = evened[evened > np.median(evened) - 0.1]  # leave the ink and the shadows out of the split
-        sheet = _sheet_by_threshold(evened, otsu_threshold(light, value_range=(light.min(), light.max())), edge=0.03)
-    return sheet
+    if sheet is not None:
+        return sheet
+    evened = small / np.maximum(shading(small), 1e-3)
+    for _ in range(3):  # measure the light again on what looks like desk alone, until paper and desk split
+        threshold = _paper_or_desk(evened)
+        desk = (evened <= threshold) & (evened > threshold - 0.1)
+        if desk.mean() < 0.03:
+            break
+        evened = small / np.maximum(shading(small, desk), 1e-3)
+    return _sheet_by_threshold(evened, _paper_or_desk(evened), edge=0.03)
+
+
+def _paper_or_desk(evened):
+    """Otsu's threshold between the lighter pixels of an evened picture, the ink and shadows left out."""
+    light = evened[evened > np.median(evened) - 0.1]
+    return otsu_threshold(light, value_range=(light.min(), light.max()))
 
 
 def _sheet_by_threshold(small, threshold, edge):
@@ -338,17 +349,19 @@ def _sheet_by_threshold(small, threshold, edge):
     leaves_out = (~sheet).mean() >= 0.03 and (~border).mean() >= 0.25  # a desk shows around a sheet
     inside = sheet & ~ndimage.binary_erosion(sheet, iterations=2)
     outside = ndimage.binary_dilation(sheet, iterations=2) & ~sheet
+    # Darker just outside its edge, and darker all around: not a band of the page between two ruled lines.
     sharp = leaves_out and np.median(small[inside]) - np.median(small[outside]) >= edge
-    return sheet if broad and leaves_out and sharp else None
+    apart = leaves_out and np.median(small[sheet]) - np.median(small[~sheet]) >= edge
+    return sheet if broad and leaves_out and sharp and apart else None
 
 
-def shading(small):
-    """How the light falls across a picture: a smooth (quadratic) surface fitted to its lighter pixels."""
+def shading(small, where=None):
+    """How the light falls across a picture: a smooth (quadratic) surface fitted to the pixels `where`
+    (a mask; by default the lighter 80%: ink and shadows are not the light)."""
     rows, cols = np.indices(small.shape) / max(small.shape)
     terms = np.stack([np.ones_like(rows), rows, cols, rows * rows, rows * cols, cols * cols], axis=-1).reshape(-1, 6)
-    values = small.ravel()
-    lighter = values > np.percentile(values, 20)  # ink and shadows are not the light
-    weights = np.linalg.lstsq(terms[lighter], values[lighter], rcond=None)[0]
+    where = small > np.percentile(small, 20) if where is None else where
+    weights = np.linalg.lstsq(terms[where.ravel()], small.ravel()[where.ravel()], rcond=None)[0]
     return (terms @ weights).reshape(small.shape)
 
 
@@ -361,7 +374,7 @@ def page_found(gray, side=PAGE_SEARCH_SIDE):
       on a dark canvas);
     - leaves out part of the picture and of its border (a desk shows around a sheet);
     - has a sharp edge (clearly darker just outside than just inside: a desk, not light
-      falling off);
+      falling off), and is lighter than all that lies around it;
     - and has something written on it.
     Then everything outside it, and its very edge, takes the brightness of the nearest
     paper, so the steps after see a page that fills the picture. Pictures under
