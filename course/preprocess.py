@@ -23,7 +23,7 @@ PAGE_FOUND, LINES_REMOVED, STROKES_THINNED = "page found", "lines removed", "str
 # which a digit's strokes are thinned to it (a felt pen, or a small digit enlarged into a blur).
 MNIST_STROKE_WIDTH, THICK_STROKE_WIDTH = 0.15, 0.17
 THINNING_SIDE = 2 * MNIST_BOX  # pixels: a thick digit is thinned at this size, then fitted into MNIST_BOX
-PAGE_SEARCH_SIDE = 160  # pixels: the page is looked for in a copy this long, which is quick and enough
+PAGE_SEARCH_SIDE = 100  # pixels: the page is looked for in a copy this long, which is quick and enough
 PAGE_SEARCH_SMALLEST = 64  # pixels: a picture smaller than this on a side is no photo of a sheet on a desk
 LINE_ANGLES = np.arange(-12, 13, 2)  # degrees from the rows (and columns) a paper's lines may run, then refined
 LINE_WIDTH = 0.02  # of the picture's height: a ruled line is at most this thick (plus 2 pixels of blur)
@@ -360,8 +360,9 @@ def shading(small, where=None):
     (a mask; by default the lighter 80%: ink and shadows are not the light)."""
     rows, cols = np.indices(small.shape) / max(small.shape)
     terms = np.stack([np.ones_like(rows), rows, cols, rows * rows, rows * cols, cols * cols], axis=-1).reshape(-1, 6)
-    where = small > np.percentile(small, 20) if where is None else where
-    weights = np.linalg.lstsq(terms[where.ravel()], small.ravel()[where.ravel()], rcond=None)[0]
+    where = (small > np.percentile(small, 20) if where is None else where).ravel()
+    every = max(1, np.count_nonzero(where) // 2000)  # a couple of thousand pixels measure six numbers well
+    weights = np.linalg.lstsq(terms[where][::every], small.ravel()[where][::every], rcond=None)[0]
     return (terms @ weights).reshape(small.shape)
 
 
