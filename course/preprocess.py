@@ -391,12 +391,7 @@ def page_found(gray, side=PAGE_SEARCH_SIDE):
     whole = np.ones(gray.shape, dtype=bool)
     if min(gray.shape) < PAGE_SEARCH_SMALLEST:
         return gray, whole
-    scale = side / max(gray.shape)
-    if scale < 1:
-        small_shape = (max(1, round(gray.shape[0] * scale)), max(1, round(gray.shape[1] * scale)))
-        small = np.asarray(Image.fromarray(gray, mode="F").resize(small_shape[::-1], Image.Resampling.BOX))
-    else:
-        small = gray
+    small = fit_into_box(gray, side) if max(gray.shape) > side else gray
     sheet = sheet_in(small)
     if sheet is None:
         return gray, whole
@@ -419,10 +414,9 @@ def lines_removed(ink, sheet=None, coverage=0.5, lighter_than=0.6):
     A line is thin, long and lighter than the pen. The lines' direction is the angle (within
     LINE_ANGLES of the rows, then of the columns) along which the ink lines up best; along
     it, a row of the sheet's pixels (all of them without `sheet`, a mask) of which at least
-    `coverage` carry ink is a line, when the band of
-    such rows is thin (LINE_WIDTH) and its ink is lighter than `lighter_than` (the pen is
-    1.0), or wider but lighter than WIDE_LINE_LIGHTER_THAN (a page's edge and shadow). On
-    a line, only pixels clearly darker than the line (the pen crossing it) are kept. Last,
+    `coverage` carry ink is a line, when the band of such rows is thin (LINE_WIDTH) and its
+    ink is lighter than `lighter_than` (the pen is 1.0), or wider but lighter than
+    WIDE_LINE_LIGHTER_THAN (a page's edge and shadow). On a line, only pixels clearly darker than the line (the pen crossing it) are kept. Last,
     any long mark (a quarter of the picture) that is nowhere as dark as `lighter_than` goes
     too: what is left of a line, or a page's edge and shadow on a desk as light as the paper.
     """
@@ -519,10 +513,9 @@ def strokes_thinned(ink, thick=THICK_STROKE_WIDTH, target=MNIST_STROKE_WIDTH):
 
     MNIST's writers used pens whose strokes are about 15% of a digit's height; a felt pen
     or a blurred photo gives fatter strokes that close a 4's gap or fill a 9's loop. The
-    digit is shrunk to THINNING_SIDE pixels when larger, then each pixel takes its faintest neighbour
-    within a disc of radius (width - target) / 2 (an erosion).
+    digit is shrunk to THINNING_SIDE pixels when larger (`fit_into_box`), then each pixel
+    takes its faintest neighbour within a disc of radius (width - target) / 2 (an erosion).
     """
-    from PIL import Image
     from scipy import ndimage
 
     if not ink.any():
@@ -533,9 +526,7 @@ def strokes_thinned(ink, thick=THICK_STROKE_WIDTH, target=MNIST_STROKE_WIDTH):
     if width <= thick or radius < 1:  # under a pixel, the disc would hold no neighbour
         return ink
     if side < max(ink.shape):
-        scale = side / max(ink.shape)
-        shape = (max(1, round(ink.shape[1] * scale)), max(1, round(ink.shape[0] * scale)))
-        ink = np.asarray(Image.fromarray(ink.astype(np.float32), mode="F").resize(shape, Image.Resampling.BOX))
+        ink = fit_into_box(ink, side)
     reach = int(radius)
     rows, cols = np.mgrid[-reach:reach + 1, -reach:reach + 1]
     return ndimage.grey_erosion(ink, footprint=rows ** 2 + cols ** 2 <= radius ** 2 + 0.5)
