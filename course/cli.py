@@ -203,6 +203,75 @@ def predict(ctx, images, model, explain, out, as_json, source, data_dir, seed, v
         sys.exit(1)
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+@cli.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="The port to listen on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on. Anything but this machine's own (127.0.0.1) lets others use the "
+                   "page, which has no login.")
+@click.option("--open/--no-open", "open_page", default=None,
+              help="Open the page in a browser (default: when a display is available).")
+@click.option("--data", "source", type=click.Choice(DATA_SOURCES), default="auto", show_default=True,
+              help="The digits the models are (or were) trained on: mnist, the bundled sample, or auto.")
+@click.option("--data-dir", type=click.Path(file_okay=False), help="tensorflow-datasets folder to look in.")
+@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="The training seed of the models.")
+@click.option("--verbose", is_flag=True, help="Show TensorFlow's and the web server's own log messages.")
+def serve(port, host, open_page, source, data_dir, seed, verbose):
+    """A local page: draw a digit and watch every number the three lesson models compute.
+
+    The page shows the answer of lesson 2's softmax regression and MLP and lesson 3's CNN,
+    every pre-processing step, the 28x28 intensities the networks receive, the CNN's feature
+    maps, its saliency and the MLP's hidden units. The models come from the model cache;
+    what is not cached yet is trained first. Ctrl-C stops the server.
+    """
+    from course.quiet import quiet_tensorflow
+
+    quiet_tensorflow(verbose)
+    import logging
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from course.places import display_available
+    from course.serve import Models, create_app
+
+    if not verbose:
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
+    models = Models()
+    try:
+        server = make_server(host, port, create_app(models), threaded=True)
+    except OSError as error:
+        raise LearnerError(f"cannot listen on {host}:{port}: {error.strerror or error}"
+                           + (" (another program uses this port; try --port 8001)" if error.errno == 98 else ""))
+    address = f"http://{'[' + host + ']' if ':' in host else host}:{server.server_port}/"
+    click.echo(f"The page is at {address} (Ctrl-C stops the server).")
+    if host not in LOOPBACK:
+        click.echo(f"Warning: listening on {host}: anyone who can reach this machine can use the page, "
+                   f"which has no login.", err=True)
+
+    def get_ready():
+        models.load(source=source, data_dir=data_dir, seed=seed)
+        if models.problem:
+            click.echo(f"Error: {models.problem}", err=True)
+        else:
+            click.echo("Ready: " + "; ".join(models.descriptions.values()) + ".")
+
+    threading.Thread(target=get_ready, daemon=True).start()
+    if open_page or (open_page is None and display_available()):
+        import webbrowser
+
+        webbrowser.open(address)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("\nStopped.")
+    finally:
+        server.server_close()
+
+
 @cli.group()
 def data():
     """Where the digits come from: import the MNIST files, see what is ready."""

@@ -41,27 +41,34 @@ class Prediction:
                 + (f"\n  explained in {self.figure}" if self.figure else ""))
 
 
-def load_model(model, *, source, data_dir, seed, retrain=False):
-    """The lesson's trained `model` ("logistic", "mlp", "cnn"), from the cache or trained now.
+def load_models(models, *, source, data_dir, seed, retrain=False):
+    """The lessons' trained `models` (names among "logistic", "mlp", "cnn"), from the cache or trained now.
 
     Everything it prints (data notice, cache or training progress) goes to stderr, so that
-    stdout carries only the predictions. Returns (keras model, one-line description).
+    stdout carries only the predictions. Returns {name: (keras model, one-line description)}.
     """
     from course.data import load_digits
     from course.lessons import MODELS, trained_model
     from course.places import course_home
     from course.story import Story
 
+    found = {}
     with contextlib.redirect_stdout(sys.stderr):
         digits = load_digits(source, data_dir)
         if digits.notice:
             print(digits.notice)
         story = Story(0, "predict", digits, course_home(), seed=seed, retrain=retrain)
-        trained, accuracy = trained_model(story, model)
-    lesson, name = MODELS[model]
-    description = (f"{model} (lesson {lesson}'s {name}), trained on {digits.source}: {accuracy:.2%} of its "
-                   f"{len(digits.y_test):,} test digits right")
-    return trained.model, description
+        for model in models:
+            trained, accuracy = trained_model(story, model)
+            lesson, name = MODELS[model]
+            found[model] = (trained.model, f"{model} (lesson {lesson}'s {name}), trained on {digits.source}: "
+                                           f"{accuracy:.2%} of its {len(digits.y_test):,} test digits right")
+    return found
+
+
+def load_model(model, *, source, data_dir, seed, retrain=False):
+    """One of the lessons' trained models: (keras model, one-line description), as `load_models` finds it."""
+    return load_models([model], source=source, data_dir=data_dir, seed=seed, retrain=retrain)[model]
 
 
 def explanation_path(out, path, taken):

@@ -189,29 +189,36 @@ class ImageError(ValueError):
     """A file that cannot be used as a digit image; the message is one line naming the problem."""
 
 
-def read_image(path):
+def read_image(source):
     """The picture in an image file as a uint8 array: (h, w) grayscale, (h, w, 3) RGB or (h, w, 4) RGBA.
 
+    `source` is a file's path, or the file's bytes (as a web page uploads them).
     PNG, JPEG, BMP, GIF (its first frame) and anything else Pillow opens. A photo is
     turned upright as its EXIF orientation says. Palette images keep their
     transparency as RGBA; 16-bit grayscale is scaled to 0-255.
     Raises ImageError (missing, empty, not an image, damaged) with a one-line reason.
     """
+    import io
     import warnings
 
     from PIL import Image, ImageOps, UnidentifiedImageError
 
-    path = Path(path)
-    if not path.exists():
-        raise ImageError("no such file")
-    if path.is_dir():
-        raise ImageError("is a folder, not an image file")
-    if path.stat().st_size == 0:
-        raise ImageError("the file is empty")
+    if isinstance(source, (bytes, bytearray)):
+        if not source:
+            raise ImageError("the image is empty")
+        opened = io.BytesIO(source)
+    else:
+        opened = Path(source)
+        if not opened.exists():
+            raise ImageError("no such file")
+        if opened.is_dir():
+            raise ImageError("is a folder, not an image file")
+        if opened.stat().st_size == 0:
+            raise ImageError("the file is empty")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)  # a huge image is refused, not decoded
-            with Image.open(path) as image:
+            with Image.open(opened) as image:
                 image.seek(0)  # an animated GIF: its first frame
                 # A phone stores a photo as the sensor saw it, plus an EXIF note of how to turn it upright.
                 return _pixels(ImageOps.exif_transpose(image))

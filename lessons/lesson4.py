@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from course import by_hand
-from course.explain import blank_squares, model_input, occlusion, probabilities, saliency, scores
+from course.explain import blank_squares, layer_outputs, occlusion, probabilities, saliency, scores
 from course.lessons import trained_model
 from course.plots import (confusion_counts, confusion_matrix, digit_grid, feature_maps, panels, prediction_figure,
                           probability_bars, saliency_image, show_digit)
@@ -64,16 +64,6 @@ def forward_by_hand(model, image):
             raise ValueError(f"no hand-written version of a {kind} layer")
         outputs.append((layer.name, x))
     return outputs
-
-
-def keras_layer_outputs(model, image):
-    """Keras's own output of every layer for one image: [(layer name, output)]."""
-    import keras
-
-    probe = keras.Model(model.inputs[0], [layer.output for layer in model.layers])
-    outputs = probe.predict(model_input(model, [image]), verbose=0)
-    outputs = outputs if isinstance(outputs, list) else [outputs]
-    return [(layer.name, output[0]) for layer, output in zip(model.layers, outputs)]
 
 
 def multiplications(layer, output_shape):
@@ -138,7 +128,7 @@ def run(story):
     story.step(1, "The forward pass, multiplication by multiplication")
     story.say(f"The digit: {where}. Keras computes the answer layer by layer. Here every layer is "
               f"computed again in NumPy from model.get_weights(), beside Keras's own output of that layer.")
-    hand_outputs, by_keras = forward_by_hand(model, digit), keras_layer_outputs(model, digit)
+    hand_outputs, by_keras = forward_by_hand(model, digit), layer_outputs(model, digit)
     rows, total = [], 0
     for layer, (name, mine), (_, theirs) in zip(model.layers, hand_outputs, by_keras):
         count = multiplications(layer, mine.shape)

@@ -5,7 +5,7 @@ from PIL import Image
 
 from course import by_hand
 from course.data import load_sample
-from course.explain import occlusion, probabilities, saliency, scores
+from course.explain import layer_outputs, occlusion, probabilities, saliency, scores
 from course.lessons import lesson2, lesson3, lesson4
 from course.preprocess import flatten, normalize
 from helpers import on_paper, run_lesson
@@ -33,7 +33,7 @@ def models(digits):
 def test_the_numpy_forward_pass_is_keras_layer_by_layer(models, digits, name):
     model, x_test = models[name], digits[2]
     for image in x_test[:3]:
-        by_hand, by_keras = lesson4.forward_by_hand(model, image), lesson4.keras_layer_outputs(model, image)
+        by_hand, by_keras = lesson4.forward_by_hand(model, image), layer_outputs(model, image)
         assert [n for n, _ in by_hand] == [layer.name for layer in model.layers]
         for (layer, mine), (_, theirs) in zip(by_hand, by_keras):
             assert mine.shape == theirs.shape, layer
