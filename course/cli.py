@@ -230,7 +230,9 @@ def serve(port, host, open_page, source, data_dir, seed, verbose):
     from course.quiet import quiet_tensorflow
 
     quiet_tensorflow(verbose)
+    import errno
     import logging
+    import socket
     import threading
 
     from werkzeug.serving import make_server
@@ -240,36 +242,40 @@ def serve(port, host, open_page, source, data_dir, seed, verbose):
 
     if not verbose:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
-    models = Models()
-    try:
-        server = make_server(host, port, create_app(models), threaded=True)
+    try:  # asked first, because werkzeug answers a port in use with its own message and exit status
+        socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET).close()
     except OSError as error:
-        raise LearnerError(f"cannot listen on {host}:{port}: {error.strerror or error}"
-                           + (" (another program uses this port; try --port 8001)" if error.errno == 98 else ""))
+        reason = (error.strerror or str(error)).split(" (while attempting")[0]
+        raise LearnerError(f"cannot listen on {host}:{port}: {reason}"
+                           + (" (another program uses this port; try --port 8001)"
+                              if error.errno == errno.EADDRINUSE else ""))
+    models = Models()
+    server = make_server(host, port, create_app(models), threaded=True)
     address = f"http://{'[' + host + ']' if ':' in host else host}:{server.server_port}/"
-    click.echo(f"The page is at {address} (Ctrl-C stops the server).")
     if host not in LOOPBACK:
         click.echo(f"Warning: listening on {host}: anyone who can reach this machine can use the page, "
                    f"which has no login.", err=True)
+    try:  # from here on, Ctrl-C stops the server cleanly, whenever it comes
+        click.echo(f"The page is at {address} (Ctrl-C stops the server).")
+        threading.Thread(target=get_ready, args=(models, source, data_dir, seed), daemon=True).start()
+        if open_page or (open_page is None and display_available()):
+            import webbrowser
 
-    def get_ready():
-        models.load(source=source, data_dir=data_dir, seed=seed)
-        if models.problem:
-            click.echo(f"Error: {models.problem}", err=True)
-        else:
-            click.echo("Ready: " + "; ".join(models.descriptions.values()) + ".")
+            webbrowser.open(address)
+        server.serve_forever()  # returns on Ctrl-C
+    except KeyboardInterrupt:  # Ctrl-C before the server was serving
+        pass
+    server.server_close()
+    click.echo("\nStopped.")
 
-    threading.Thread(target=get_ready, daemon=True).start()
-    if open_page or (open_page is None and display_available()):
-        import webbrowser
 
-        webbrowser.open(address)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        click.echo("\nStopped.")
-    finally:
-        server.server_close()
+def get_ready(models, source, data_dir, seed):
+    """Load or train `course serve`'s models (in a thread, while the page already answers "getting ready")."""
+    models.load(source=source, data_dir=data_dir, seed=seed)
+    if models.problem:
+        click.echo(f"Error: {models.problem}", err=True)
+    else:
+        click.echo("Ready: " + "; ".join(models.descriptions.values()) + ".")
 
 
 @cli.group()

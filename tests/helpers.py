@@ -46,6 +46,24 @@ def run_lesson(number, folder, *extra, quick=True):
     return result.output, report
 
 
+def unseen_digits(count, seed):
+    """`count` of the sample's test digits (never trained on), in an order fixed by `seed`."""
+    from course.data import load_sample
+
+    sample = load_sample()
+    order = np.random.default_rng(seed).permutation(len(sample.y_test))
+    return sample.x_test[order[:count]], sample.y_test[order[:count]]
+
+
+def png_bytes(picture):
+    """A uint8 picture (grey, RGB or RGBA) as the bytes of a PNG file, as a web page uploads it."""
+    import io
+
+    buffer = io.BytesIO()
+    Image.fromarray(picture).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 def on_paper(digit, height=140, width=110, top=30, left=12, paper=228, ink=25):
     """An MNIST digit written large (84x84) and off-centre on a light page: dark ink, as on paper."""
     page = np.full((height, width), paper, np.float32)

@@ -10,7 +10,8 @@ from course.data import load_sample
 from course.runner import QUICK_TEST, QUICK_TRAIN
 from helpers import FULL_MNIST_DIR, full_mnist, run_lesson
 
-FAST_COMMANDS = [["--help"], ["list"], ["--version"], ["lesson", "--help"], ["predict", "--help"], ["data", "info"]]
+FAST_COMMANDS = [["--help"], ["list"], ["--version"], ["lesson", "--help"], ["predict", "--help"], ["serve", "--help"],
+                 ["data", "info"]]
 
 
 @pytest.mark.parametrize("args", FAST_COMMANDS)

@@ -17,6 +17,7 @@ from course.data import load_sample
 from course.datasets.photos import CANVASES, drawing, photograph
 from course.preprocess import (LINES_REMOVED, MNISTIFIED, PAGE_FOUND, STROKES_THINNED, lines_removed, mnistify,
                                mnistify_steps, steps_explained, stroke_width)
+from helpers import unseen_digits
 
 SAMPLE = load_sample()
 PHOTOS = {
@@ -33,12 +34,6 @@ PHOTOS = {
 }
 ON_A_DESK = [name for name, how in PHOTOS.items() if how.get("desk") in ("dark wood", "grey desk")]
 PER_CASE = 20
-
-
-def unseen_digits(count, seed):
-    """`count` of the sample's test digits (never trained on), in an order fixed by `seed`."""
-    order = np.random.default_rng(seed).permutation(len(SAMPLE.y_test))
-    return SAMPLE.x_test[order[:count]], SAMPLE.y_test[order[:count]]
 
 
 def likeness(a, b):

@@ -67,7 +67,7 @@ pad.addEventListener("drop", (event) => {
 });
 
 function readPad() {
-  if (!strokes.some((s) => s.tool === "pen")) { showNothing("Draw a digit on the pad."); return; }
+  if (!strokes.some((s) => s.tool === "pen")) { asked++; showNothing("Draw a digit on the pad."); return; }
   // toDataURL answers at once; headless browsers delay canvas.toBlob by up to a second.
   const base64 = pad.toDataURL("image/png").split(",")[1];
   const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
@@ -77,6 +77,7 @@ function readPad() {
 // ---------------------------------------------------------------- asking the server
 async function ask(picture) {
   const number = ++asked, started = performance.now();
+  $("prediction").dataset.asked = number;  // with data-answered: lets a test wait for the answer it caused
   let reply, ok;
   try {
     const response = await fetch("/api/predict", {method: "POST", body: picture,
@@ -88,11 +89,9 @@ async function ask(picture) {
     reply = {error: "the server does not answer: is `course serve` still running?"};
   }
   if (number !== asked) return;  // a newer drawing was sent meanwhile: only its answer is shown
-  if (!ok) { showNothing(`No answer: ${reply.error}`); return; }
-  reading = reply;
-  show(reply);
+  if (ok) { reading = reply; show(reply); } else showNothing(`No answer: ${reply.error}`);
   $("prediction").dataset.milliseconds = (performance.now() - started).toFixed(0);
-  $("prediction").dataset.answers = Number($("prediction").dataset.answers || 0) + 1;
+  $("prediction").dataset.answered = number;
 }
 
 async function waitUntilReady() {

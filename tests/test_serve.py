@@ -1,0 +1,177 @@
+"""`course serve`'s API with the real models trained on the bundled sample: POST /api/predict answers
+drawings of test digits with every number the page shows, and every bad input with a 4xx and one sentence."""
+
+import base64
+import io
+import json
+import socket
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from course import serve
+from course.cli import cli
+from course.datasets.photos import CANVASES, drawing
+from course.explain import layer_outputs, saliency
+from course.preprocess import binarize, mnistify, mnistify_steps, read_image
+from helpers import png_bytes, unseen_digits
+
+pytestmark = pytest.mark.usefixtures("shared_models")  # the sample's models are trained once
+DRAWINGS_PER_CANVAS = 10
+
+
+@pytest.fixture(scope="module")
+def models(module_model_home):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("COURSE_HOME", str(module_model_home))
+        ready = serve.Models()
+        ready.load(source="sample", data_dir=None, seed=42)
+    return ready
+
+
+@pytest.fixture
+def client(models):
+    return serve.create_app(models).test_client()
+
+
+def a_drawing(label=9, canvas="white", seed=0):
+    digits, labels = unseen_digits(200, seed=3)
+    return drawing(digits[labels == label][0], np.random.default_rng(seed), canvas)
+
+
+def post(client, body, **headers):
+    response = client.post("/api/predict", data=body, headers=headers)
+    return response.status_code, response.get_json()
+
+
+def test_drawings_of_test_digits_are_read_right(client):
+    digits, labels = unseen_digits(DRAWINGS_PER_CANVAS, seed=11)
+    rng = np.random.default_rng(12)
+    answers = []
+    for canvas in CANVASES:
+        for digit in digits:
+            status, reply = post(client, png_bytes(drawing(digit, rng, canvas)), content_type="image/png")
+            assert status == 200, reply
+            answers.append(reply["prediction"])
+            assert list(reply["models"]) == ["logistic", "mlp", "cnn"]
+            for model in reply["models"].values():
+                assert np.isclose(sum(model["probabilities"]), 1, atol=0.01)
+                assert model["prediction"] == int(np.argmax(model["probabilities"]))
+    # The sample's CNN reads about 97% of the clean test digits (test_photos.py reads the same kind).
+    assert np.mean(np.array(answers) == np.tile(labels, len(CANVASES))) >= 0.9
+
+
+def test_the_answer_holds_the_numbers_the_page_shows(client, models, tmp_path):
+    picture = a_drawing(9, "transparent")
+    status, reply = post(client, png_bytes(picture))
+    assert status == 200, reply
+    cnn, mlp = models.networks["cnn"], models.networks["mlp"]
+    digit = mnistify(read_image(png_bytes(picture)))
+    # The 28x28 intensities the networks receive, and their black-and-white version.
+    assert np.allclose(reply["intensities"], digit, atol=1e-3)
+    assert np.array_equal(reply["black_and_white"]["intensities"], binarize(digit))
+    assert reply["prediction"] == reply["models"]["cnn"]["prediction"]
+    assert reply["probabilities"] == reply["models"]["cnn"]["probabilities"]
+    # Every pre-processing step, as a small PNG that shows something.
+    assert [step["name"] for step in reply["steps"]] == list(mnistify_steps(picture))
+    for step in reply["steps"]:
+        assert step["sentence"].endswith(".")
+        header, data = step["image"].split(",")
+        assert header == "data:image/png;base64"
+        shown = Image.open(io.BytesIO(base64.b64decode(data))).convert("RGBA")  # as the white page shows it
+        shown = np.asarray(Image.alpha_composite(Image.new("RGBA", shown.size, "white"), shown).convert("L"), float)
+        assert max(shown.shape) <= serve.STEP_SIDE and shown.std() > 5, step["name"]
+    # The CNN's feature maps are its layers' own outputs, one map per kernel.
+    layers = dict(layer_outputs(cnn, digit))
+    for shown in reply["feature_maps"]:
+        assert np.allclose(np.transpose(shown["maps"], (1, 2, 0)), layers[shown["layer"]], atol=1e-3)
+    assert [np.shape(m["maps"]) for m in reply["feature_maps"]] == [(16, 20, 20), (16, 10, 10), (32, 6, 6), (32, 3, 3)]
+    # The saliency is of the answer against the runner-up.
+    s = reply["saliency"]
+    assert [s["answer"], s["runner_up"]] == list(np.argsort(reply["probabilities"])[::-1][:2])
+    assert np.allclose(s["values"], saliency(cnn, digit, s["answer"], s["runner_up"]), atol=1e-3)
+    # The MLP's hidden units, the one that fired most first.
+    hidden = dict(layer_outputs(mlp, digit))["hidden"]
+    units = reply["hidden_units"]
+    assert units["fired"] == np.count_nonzero(hidden > 0) and units["units"] == len(hidden)
+    outputs = [u["output"] for u in units["top"]]
+    assert outputs == sorted(outputs, reverse=True) and np.isclose(outputs[0], hidden.max(), atol=1e-3)
+    top = units["top"][0]
+    weights = mlp.get_layer("hidden").get_weights()[0][:, top["unit"]].reshape(28, 28)
+    assert np.allclose(top["weights"], weights, atol=1e-3)
+    # One code path: `course predict` gives the same probabilities for the same file.
+    (tmp_path / "nine.png").write_bytes(png_bytes(picture))
+    result = CliRunner().invoke(cli, ["predict", "--data", "sample", "--json", str(tmp_path / "nine.png")])
+    assert np.allclose(json.loads(result.stdout)["probabilities"], reply["probabilities"], atol=1e-3)
+
+
+def test_a_photo_sent_as_a_form_field_is_read(client):
+    response = client.post("/api/predict", data={"file": (io.BytesIO(png_bytes(a_drawing(7))), "seven.png")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 200 and response.get_json()["prediction"] == 7
+
+
+def damaged_png():
+    whole = png_bytes(a_drawing(7))
+    return whole[:len(whole) // 2]
+
+
+@pytest.mark.parametrize("body, status, says", [
+    (b"", 400, "holds no image"),
+    (b"print('hello')", 415, "not an image file"),
+    ("damaged", 415, "damaged"),
+    ("blank", 422, "no ink"),
+    ("huge", 413, "larger than 10 MB"),
+])
+def test_bad_input_gets_a_4xx_and_one_sentence_and_the_server_keeps_serving(client, body, status, says):
+    body = {"damaged": damaged_png, "blank": lambda: png_bytes(np.full((280, 280), 255, np.uint8)),
+            "huge": lambda: bytes(serve.LARGEST_UPLOAD + 1)}.get(body, lambda: body)()
+    got, reply = post(client, body, content_type="image/png")
+    assert got == status and says in reply["error"], reply
+    assert "\n" not in reply["error"] and "Traceback" not in reply["error"]
+    assert post(client, png_bytes(a_drawing(7)))[0] == 200
+
+
+def test_wrong_addresses_and_methods_get_one_sentence(client):
+    for method, address, status in [("get", "/api/predict", 405), ("get", "/nothing", 404),
+                                    ("get", "/static/../serve.py", 404), ("get", "/static/%2e%2e/serve.py", 404),
+                                    ("get", "/static/..%2fcli.py", 404)]:
+        response = getattr(client, method)(address)
+        assert response.status_code == status and set(response.get_json()) == {"error"}, address
+
+
+def test_the_page_and_its_files_come_from_the_package_and_nothing_from_the_internet(client):
+    page = client.get("/")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    for id_ in ("pad", "clear", "undo", "prediction", "photo", "intensities", "black-and-white"):
+        assert f'id="{id_}"' in html
+    assert "default-src 'self'" in page.headers["Content-Security-Policy"]
+    for name in ("index.html", "page.js", "page.css"):
+        text = (serve.PAGE / name).read_text()
+        assert "http://" not in text and "https://" not in text, name
+        assert client.get(f"/static/{name}").status_code == 200
+
+
+def test_while_the_models_get_ready_the_page_is_told_so():
+    getting_ready = serve.Models()
+    client = serve.create_app(getting_ready).test_client()
+    assert client.get("/api/status").get_json()["ready"] is False
+    status, reply = post(client, png_bytes(a_drawing(7)))
+    assert status == 503 and "getting ready" in reply["error"]
+    getting_ready.problem = "full MNIST is not prepared"
+    status, reply = post(client, png_bytes(a_drawing(7)))
+    assert status == 503 and reply["error"] == "full MNIST is not prepared"
+
+
+def test_a_port_in_use_or_out_of_range_is_one_line_and_exit_2():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        result = CliRunner().invoke(cli, ["serve", "--port", str(taken.getsockname()[1]), "--no-open"])
+    assert result.exit_code == 2 and "cannot listen on 127.0.0.1" in result.output
+    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+    result = CliRunner().invoke(cli, ["serve", "--port", "70000"])
+    assert result.exit_code == 2 and "70000" in result.output
