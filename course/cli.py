@@ -146,6 +146,19 @@ def check_digit_image(path):
         raise LearnerError(f"{path}: {error}") from None
 
 
+def trained_models_options(command):
+    """--data, --data-dir and --seed: which of the lessons' trained models (cached, or trained now) answer."""
+    for option in reversed([
+        click.option("--data", "source", type=click.Choice(DATA_SOURCES), default="auto", show_default=True,
+                     help="The digits the models are (or were) trained on: mnist, the bundled sample, or auto."),
+        click.option("--data-dir", type=click.Path(file_okay=False), help="tensorflow-datasets folder to look in."),
+        click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True,
+                     help="The training seed of the models."),
+    ]):
+        command = option(command)
+    return command
+
+
 @cli.command()
 @click.argument("images", nargs=-1, required=True, type=click.Path())
 @click.option("--model", type=click.Choice(list(MODELS)), default="cnn", show_default=True,
@@ -158,10 +171,7 @@ def check_digit_image(path):
               help="Folder for the --explain figures (default: ./course-output/predict).")
 @click.option("--json", "as_json", is_flag=True,
               help='One JSON object per line: {"file", "prediction", "probabilities"} or {"file", "error"}.')
-@click.option("--data", "source", type=click.Choice(DATA_SOURCES), default="auto", show_default=True,
-              help="The digits the model is (or was) trained on: mnist, the bundled sample, or auto.")
-@click.option("--data-dir", type=click.Path(file_okay=False), help="tensorflow-datasets folder to look in.")
-@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="The training seed of the model.")
+@trained_models_options
 @click.option("--verbose", is_flag=True, help="Show TensorFlow's own log messages.")
 @click.pass_context
 def predict(ctx, images, model, explain, out, as_json, source, data_dir, seed, verbose):
@@ -214,10 +224,7 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
                    "page, which has no login.")
 @click.option("--open/--no-open", "open_page", default=None,
               help="Open the page in a browser (default: when a display is available).")
-@click.option("--data", "source", type=click.Choice(DATA_SOURCES), default="auto", show_default=True,
-              help="The digits the models are (or were) trained on: mnist, the bundled sample, or auto.")
-@click.option("--data-dir", type=click.Path(file_okay=False), help="tensorflow-datasets folder to look in.")
-@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="The training seed of the models.")
+@trained_models_options
 @click.option("--verbose", is_flag=True, help="Show TensorFlow's and the web server's own log messages.")
 def serve(port, host, open_page, source, data_dir, seed, verbose):
     """A local page: draw a digit and watch every number the three lesson models compute.
