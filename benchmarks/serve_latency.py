@@ -13,7 +13,6 @@ from request to answer on a 2-core CPU with the models loaded; the page shows it
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import threading
@@ -21,8 +20,6 @@ import time
 import urllib.request
 
 import numpy as np
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
 def summary(milliseconds):
@@ -128,8 +125,10 @@ def main():
 
     from werkzeug.serving import make_server
 
+    from course.quiet import quiet_tensorflow
     from course.serve import Models, create_app
 
+    quiet_tensorflow()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
 
     models = Models()
