@@ -15,8 +15,8 @@ from PIL import Image, ImageFilter
 from course.cli import cli
 from course.data import load_sample
 from course.datasets.photos import CANVASES, drawing, photograph
-from course.preprocess import (LINES_REMOVED, MNISTIFIED, PAGE_FOUND, STROKES_THINNED, lines_removed, mnistify,
-                               mnistify_steps, steps_explained, stroke_width)
+from course.preprocess import (LINES_REMOVED, MNISTIFIED, PAGE_FOUND, STROKES_THINNED, WORKING_SIDE, lines_removed,
+                               mnistify, mnistify_steps, steps_explained, stroke_width)
 from helpers import unseen_digits
 
 SAMPLE = load_sample()
@@ -52,6 +52,19 @@ def test_a_photo_becomes_the_digit_it_shows(case):
     # Blur, JPEG and a rotation of up to 12 degrees keep a photo from matching exactly, and a piece of
     # ruled line left where it crosses the digit can stretch the crop (one photo in 20 is allowed that).
     assert np.median(scores) >= 0.8 and np.mean(np.array(scores) >= 0.5) >= 0.9, np.round(scores, 2)
+
+
+def test_a_full_size_phone_photo_is_shrunk_first_and_reads_as_the_small_one():
+    """A phone's photo has millions of pixels: mnistify shrinks it to WORKING_SIDE before anything else."""
+    rng = np.random.default_rng(5)
+    for digit in unseen_digits(3, seed=6)[0]:
+        photo = photograph(digit, rng, desk="dark wood", ruling="ruled", pen="blue pen")
+        full_size = np.asarray(Image.fromarray(photo).resize((photo.shape[1] * 8, photo.shape[0] * 8)))
+        steps = mnistify_steps(full_size)
+        assert max(steps["grayscale"].shape) == WORKING_SIDE and max(full_size.shape) > 3 * WORKING_SIDE
+        assert steps_explained(steps)["grayscale"].endswith(
+            f"shrunk to {steps['grayscale'].shape[1]}x{steps['grayscale'].shape[0]}, which is enough and quick.")
+        assert likeness(steps[MNISTIFIED], mnistify(photo)) > 0.9
 
 
 @pytest.mark.parametrize("case", ON_A_DESK)
