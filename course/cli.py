@@ -216,10 +216,16 @@ def predict(ctx, images, model, explain, out, as_json, source, data_dir, seed, v
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
+def an_address(ctx, param, value):
+    if not value.strip():
+        raise click.BadParameter("give an address to listen on, such as 127.0.0.1", ctx, param)
+    return value.strip()
+
+
 @cli.command()
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="The port to listen on (0: any free port).")
-@click.option("--host", default="127.0.0.1", show_default=True,
+@click.option("--host", default="127.0.0.1", show_default=True, callback=an_address,
               help="The address to listen on. Anything but this machine's own (127.0.0.1) lets others use the "
                    "page, which has no login.")
 @click.option("--open/--no-open", "open_page", default=None,
@@ -239,6 +245,7 @@ def serve(port, host, open_page, source, data_dir, seed, verbose):
     quiet_tensorflow(verbose)
     import errno
     import logging
+    import os
     import socket
     import threading
 
@@ -256,15 +263,17 @@ def serve(port, host, open_page, source, data_dir, seed, verbose):
         raise LearnerError(f"cannot listen on {host}:{port}: {reason}"
                            + (" (another program uses this port; try --port 8001)"
                               if error.errno == errno.EADDRINUSE else ""))
+    terminal = sys.stdout  # while the models load, their progress borrows sys.stdout for stderr
     models = Models()
     server = make_server(host, port, create_app(models), threaded=True)
     address = f"http://{'[' + host + ']' if ':' in host else host}:{server.server_port}/"
+    loading = threading.Thread(target=get_ready, args=(models, source, data_dir, seed), daemon=True)
     if host not in LOOPBACK:
         click.echo(f"Warning: listening on {host}: anyone who can reach this machine can use the page, "
                    f"which has no login.", err=True)
     try:  # from here on, Ctrl-C stops the server cleanly, whenever it comes
         click.echo(f"The page is at {address} (Ctrl-C stops the server).")
-        threading.Thread(target=get_ready, args=(models, source, data_dir, seed), daemon=True).start()
+        loading.start()
         if open_page or (open_page is None and display_available()):
             import webbrowser
 
@@ -273,7 +282,11 @@ def serve(port, host, open_page, source, data_dir, seed, verbose):
     except KeyboardInterrupt:  # Ctrl-C before the server was serving
         pass
     server.server_close()
-    click.echo("\nStopped.")
+    click.echo("\nStopped.", file=terminal)
+    if loading.is_alive():  # TensorFlow, busy in that thread, would crash as Python shuts down around it
+        terminal.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 def get_ready(models, source, data_dir, seed):

@@ -131,7 +131,7 @@ def mnistify_steps(image):
     unlined = lines_removed(ink, sheet)
     box = digit_box(unlined)
     if box is None:
-        raise ValueError("no ink found: the image is blank or has no contrast")
+        raise NoInkError("no ink found: the image is blank or has no contrast")
     cropped = unlined[box]
     thinned = strokes_thinned(cropped)
     fitted = fit_into_box(thinned, MNIST_BOX)
@@ -194,14 +194,28 @@ class ImageError(ValueError):
     """A file that cannot be used as a digit image; the message is one line naming the problem."""
 
 
+class ImageTooLarge(ImageError):
+    """An image with more pixels than MOST_PIXELS: a small file can hold a huge picture."""
+
+
+class NoInkError(ValueError):
+    """A picture in which mnistify finds no ink at all."""
+
+
+# Raster formats only: Pillow opens others (EPS) by running outside programs on the file.
+READABLE_FORMATS = ("PNG", "JPEG", "BMP", "GIF", "TIFF", "WEBP", "PPM", "TGA", "ICO")
+MOST_PIXELS = 50_000_000  # a phone photo has about 12 million
+
+
 def read_image(source):
     """The picture in an image file as a uint8 array: (h, w) grayscale, (h, w, 3) RGB or (h, w, 4) RGBA.
 
     `source` is a file's path, or the file's bytes (as a web page uploads them).
-    PNG, JPEG, BMP, GIF (its first frame) and anything else Pillow opens. A photo is
-    turned upright as its EXIF orientation says. Palette images keep their
-    transparency as RGBA; 16-bit grayscale is scaled to 0-255.
-    Raises ImageError (missing, empty, not an image, damaged) with a one-line reason.
+    PNG, JPEG, BMP, GIF (its first frame), TIFF, WebP and the other READABLE_FORMATS, up to
+    MOST_PIXELS pixels. A photo is turned upright as its EXIF orientation says. Palette
+    images keep their transparency as RGBA; 16-bit grayscale is scaled to 0-255.
+    Raises ImageError (missing, empty, not an image, damaged; ImageTooLarge: too many
+    pixels) with a one-line reason.
     """
     import io
     import warnings
@@ -223,14 +237,19 @@ def read_image(source):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)  # a huge image is refused, not decoded
-            with Image.open(opened) as image:
+            with Image.open(opened, formats=READABLE_FORMATS) as image:
+                if image.width * image.height > MOST_PIXELS:  # known from the header, before decoding
+                    raise ImageTooLarge(f"the image has {image.width * image.height / 1e6:.0f} million pixels; "
+                                        f"at most {MOST_PIXELS / 1e6:.0f} million are read (a phone photo has 12)")
                 image.seek(0)  # an animated GIF: its first frame
                 # A phone stores a photo as the sensor saw it, plus an EXIF note of how to turn it upright.
                 return _pixels(ImageOps.exif_transpose(image))
+    except ImageError:
+        raise
     except UnidentifiedImageError:
         raise ImageError("not an image file Pillow can read (PNG, JPEG, BMP, GIF, ...)") from None
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
-        raise ImageError("the image is too large to open safely") from None
+        raise ImageTooLarge("the image is too large to open safely") from None
     except (OSError, SyntaxError, ValueError) as error:  # truncated or damaged data
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise ImageError(f"the image data is damaged ({reason})") from None

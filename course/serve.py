@@ -18,13 +18,15 @@ import sys
 import threading
 import traceback
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
-from flask import Flask, jsonify, request, send_from_directory
+from flask import Flask, abort, jsonify, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
 from course.explain import layer_outputs, probabilities, saliency
-from course.preprocess import MNISTIFIED, ImageError, binarize, mnistify_steps, read_image, steps_explained
+from course.preprocess import (MNISTIFIED, ImageError, ImageTooLarge, NoInkError, binarize, mnistify_steps,
+                               read_image, steps_explained)
 
 PAGE = Path(__file__).parent / "page"  # the page's HTML, script and style: nothing comes from the internet
 SHOWN_MODELS = ("logistic", "mlp", "cnn")  # lesson 2's softmax regression and MLP, lesson 3's CNN
@@ -36,9 +38,10 @@ PLACES = 3  # decimals of the numbers sent to the page: more than it shows, far 
 
 ERRORS = {  # what the learner reads for each refusal of the web server itself
     404: "there is nothing at this address; the page is at /",
-    405: "send the image with POST to /api/predict",
+    405: "this address does not answer that method: the page is GET /, an image goes with POST to /api/predict",
     413: f"the image is larger than {LARGEST_UPLOAD // 2 ** 20} MB: send a smaller one",
 }
+ONE_AT_A_TIME = threading.Lock()  # the models answer one picture at a time; requests wait their turn
 
 
 class Models:
@@ -108,7 +111,13 @@ def read_digit(networks, picture):
     networks: {"logistic", "mlp", "cnn": keras model}. Raises ImageError or ValueError (no ink)
     with a one-line reason when the picture cannot be read as a digit.
     """
-    steps = mnistify_steps(read_image(picture))
+    steps = mnistify_steps(read_image(picture))  # outside the lock: a large photo holds up no one else
+    with ONE_AT_A_TIME:
+        return what_the_page_shows(networks, steps)
+
+
+def what_the_page_shows(networks, steps):
+    """read_digit's answer for the steps of mnistify_steps: the models' numbers and the steps' pictures."""
     digit = steps[MNISTIFIED]
     black_and_white = binarize(digit)
     answers = {name: probabilities(network, [digit, black_and_white]) for name, network in networks.items()}
@@ -140,7 +149,6 @@ def create_app(models):
     app = Flask(__name__, static_folder=str(PAGE), static_url_path="/static")
     app.config["MAX_CONTENT_LENGTH"] = LARGEST_UPLOAD
     app.json.sort_keys = False  # the models in the lessons' order: logistic, mlp, cnn
-    one_at_a_time = threading.Lock()  # the models answer one picture at a time; requests wait their turn
 
     @app.get("/")
     def page():
@@ -152,22 +160,26 @@ def create_app(models):
 
     @app.post("/api/predict")
     def predict():
+        if request.origin and urlsplit(request.origin).netloc != request.host:
+            return refuse(403, "only the page this server serves may send it images")
+        if request.mimetype == "multipart/form-data":  # a form's file field (curl -F file=@digit.png)
+            picture = next((b for b in (upload.read() for upload in request.files.values()) if b), b"")
+        else:  # the body is the image (what the page sends)
+            picture = request.get_data(cache=False)
+            if request.content_length is None and len(picture) >= LARGEST_UPLOAD:  # sent in chunks: cut there
+                abort(413)
+        if not picture:
+            return refuse(400, "the request holds no image: send the image file's bytes")
         if models.networks is None:
             return refuse(503, models.problem or "the models are still getting ready (see the terminal); "
                                                  "try again in a moment")
-        if request.mimetype == "multipart/form-data":  # a form's file field (curl -F file=@digit.png)
-            upload = next(iter(request.files.values()), None)
-            picture = upload.read() if upload else b""
-        else:  # the body is the image (what the page sends)
-            picture = request.get_data(cache=False)
-        if not picture:
-            return refuse(400, "the request holds no image: send the image file's bytes")
         try:
-            with one_at_a_time:
-                return jsonify(read_digit(models.networks, picture))
+            return jsonify(read_digit(models.networks, picture))
+        except ImageTooLarge as error:
+            return refuse(413, str(error))
         except ImageError as error:
             return refuse(415, f"the upload could not be read as a picture: {error}")
-        except ValueError as error:  # mnistify found no ink
+        except NoInkError as error:
             return refuse(422, str(error))
 
     @app.errorhandler(HTTPException)

@@ -4,6 +4,8 @@ The browser is Debian's `chromium` with `chromium-driver`, driven by Selenium (w
 a browser of its own). `.ci/run` installs them; without them the browser test skips, naming them.
 """
 
+import http.client
+import json
 import math
 import os
 import re
@@ -11,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from importlib import resources
 
 import pytest
@@ -45,8 +48,23 @@ def stop(process):
     return process.returncode, out, err
 
 
-def test_ctrl_c_stops_it_cleanly_even_while_the_models_get_ready_and_an_open_host_is_warned_about():
+def chunked_post(address, size):
+    """POST `size` bytes sent in chunks (no Content-Length, so the size is not known before reading)."""
+    from urllib.parse import urlsplit
+
+    where = urlsplit(address)
+    connection = http.client.HTTPConnection(where.hostname, where.port, timeout=60)
+    connection.request("POST", "/api/predict", body=iter([bytes(2 ** 20)] * (size // 2 ** 20)), encode_chunked=True)
+    response = connection.getresponse()
+    return response.status, json.loads(response.read())
+
+
+@pytest.mark.parametrize("wait", [0, 1.5])
+def test_ctrl_c_stops_it_cleanly_even_while_the_models_get_ready_and_an_open_host_is_warned_about(wait):
     process, address = start_server("--host", "0.0.0.0")
+    status, reply = chunked_post(address.replace("0.0.0.0", "127.0.0.1"), 11 * 2 ** 20)
+    assert status == 413 and "larger than 10 MB" in reply["error"]
+    time.sleep(wait)  # Ctrl-C at once, or while TensorFlow is busy training in the other thread
     code, out, err = stop(process)
     assert address.startswith("http://0.0.0.0:")
     assert code == 0 and "Stopped." in out, out + err

@@ -108,9 +108,19 @@ def test_the_answer_holds_the_numbers_the_page_shows(client, models, tmp_path):
 
 
 def test_a_photo_sent_as_a_form_field_is_read(client):
-    response = client.post("/api/predict", data={"file": (io.BytesIO(png_bytes(a_drawing(7))), "seven.png")},
+    response = client.post("/api/predict", data={"empty": (io.BytesIO(b""), "nothing.png"),
+                                                 "file": (io.BytesIO(png_bytes(a_drawing(7))), "seven.png")},
                            content_type="multipart/form-data")
     assert response.status_code == 200 and response.get_json()["prediction"] == 7
+
+
+def test_another_web_page_may_not_send_images():
+    """A site the learner visits could otherwise make their browser post to 127.0.0.1 behind their back."""
+    client = serve.create_app(serve.Models()).test_client()
+    got, reply = post(client, png_bytes(a_drawing(7)), Origin="http://elsewhere.example")
+    assert got == 403 and "only the page this server serves" in reply["error"]
+    got, _ = post(client, png_bytes(a_drawing(7)), Origin="http://localhost")  # the test client's own host
+    assert got == 503  # let through, to hear that the models are not ready
 
 
 def damaged_png():
@@ -118,16 +128,30 @@ def damaged_png():
     return whole[:len(whole) // 2]
 
 
+def huge_picture_in_a_small_file():
+    buffer = io.BytesIO()
+    Image.new("L", (8000, 8000), 255).save(buffer, format="PNG")  # 64 million pixels in about 60 KB
+    return buffer.getvalue()
+
+
+def postscript():
+    """An EPS file: Pillow would hand it to Ghostscript, a program outside Python."""
+    return b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 28 28\nnewpath 4 4 moveto 24 24 lineto stroke\n%%EOF\n"
+
+
 @pytest.mark.parametrize("body, status, says", [
     (b"", 400, "holds no image"),
     (b"print('hello')", 415, "not an image file"),
+    ("postscript", 415, "not an image file"),
     ("damaged", 415, "damaged"),
     ("blank", 422, "no ink"),
-    ("huge", 413, "larger than 10 MB"),
+    ("too many bytes", 413, "larger than 10 MB"),
+    ("too many pixels", 413, "64 million pixels"),
 ])
 def test_bad_input_gets_a_4xx_and_one_sentence_and_the_server_keeps_serving(client, body, status, says):
     body = {"damaged": damaged_png, "blank": lambda: png_bytes(np.full((280, 280), 255, np.uint8)),
-            "huge": lambda: bytes(serve.LARGEST_UPLOAD + 1)}.get(body, lambda: body)()
+            "postscript": postscript, "too many pixels": huge_picture_in_a_small_file,
+            "too many bytes": lambda: bytes(serve.LARGEST_UPLOAD + 1)}.get(body, lambda: body)()
     got, reply = post(client, body, content_type="image/png")
     assert got == status and says in reply["error"], reply
     assert "\n" not in reply["error"] and "Traceback" not in reply["error"]
@@ -173,5 +197,6 @@ def test_a_port_in_use_or_out_of_range_is_one_line_and_exit_2():
         result = CliRunner().invoke(cli, ["serve", "--port", str(taken.getsockname()[1]), "--no-open"])
     assert result.exit_code == 2 and "cannot listen on 127.0.0.1" in result.output
     assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
-    result = CliRunner().invoke(cli, ["serve", "--port", "70000"])
-    assert result.exit_code == 2 and "70000" in result.output
+    for wrong in (["--port", "70000"], ["--host", " "]):
+        result = CliRunner().invoke(cli, ["serve", *wrong])
+        assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1, result.output
