@@ -122,10 +122,11 @@ def mnistify_steps(image):
     `steps_explained` says in a sentence what each did. Raises ValueError when the image holds no ink.
     """
     original = np.asarray(image)
-    gray = to_grayscale(roughly_shrunk(original))
+    shrunk = roughly_shrunk(original)
+    gray = to_grayscale(shrunk)
     if max(gray.shape) > WORKING_SIDE:
         gray = fit_into_box(gray, WORKING_SIDE)
-    page, sheet = page_found(gray)
+    page, sheet = page_found(gray, colour=shrunk)
     ink = ink_high(page)
     ink[~sheet] = 0  # the page's own edge and shadow are not ink either
     unlined = lines_removed(ink, sheet)
@@ -378,7 +379,18 @@ def _paper_or_desk(evened):
 def _sheet_by_threshold(small, threshold, edge):
     from scipy import ndimage
 
-    labels, count = ndimage.label(small > threshold)
+    light = small > threshold
+    sheet = _sheet_of(small, light, edge)
+    if sheet is None:  # the lines of ruled paper may cut the paper into bands: close gaps of up to 4 pixels
+        sheet = _sheet_of(small, ndimage.binary_closing(np.pad(light, 2, mode="edge"), iterations=2)[2:-2, 2:-2], edge)
+    return sheet
+
+
+def _sheet_of(small, light, edge):
+    """The largest `light` region, holes filled, if it passes for a sheet on a desk (see `page_found`)."""
+    from scipy import ndimage
+
+    labels, count = ndimage.label(light)
     if count == 0:
         return None
     largest = 1 + np.argmax(np.bincount(labels.ravel())[1:])
@@ -410,11 +422,24 @@ def shading(small, where=None):
     return (terms @ weights).reshape(small.shape)
 
 
-def page_found(gray, side=PAGE_SEARCH_SIDE):
+def vividness(picture):
+    """How coloured each pixel is, 0 (grey) to 1: its largest minus its smallest of red, green and blue.
+    A yellow sticky note is about 0.5 on a white desk's 0; None for a grayscale picture."""
+    picture = np.asarray(picture)
+    if picture.ndim != 3:
+        return None
+    values = normalize(picture) if picture.dtype == np.uint8 else picture.astype(np.float32)
+    colours = values[..., :3]
+    vivid = colours.max(axis=-1) - colours.min(axis=-1)
+    return vivid * values[..., 3] if values.shape[-1] == 4 else vivid  # a transparent pixel shows no colour
+
+
+def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
     """The sheet the digit is written on, when the picture shows more than the page (a desk, a table).
 
     Looked for in a copy `side` pixels long: the paper is the largest region brighter than
-    Otsu's threshold, with its holes (the ink) filled in. It counts as a sheet when it is
+    Otsu's threshold (or, failing that, more coloured in `colour`, the uint8 picture the
+    gray came from: a yellow note on a white desk), with its holes (the ink) filled in. It counts as a sheet when it is
     - broad, rectangular, mostly paper and at least 15% of the picture (not a light stroke
       on a dark canvas);
     - leaves out part of the picture and of its border (a desk shows around a sheet);
@@ -435,6 +460,10 @@ def page_found(gray, side=PAGE_SEARCH_SIDE):
         return gray, whole
     small = fit_into_box(gray, side) if max(gray.shape) > side else gray
     sheet = sheet_in(small)
+    if sheet is None and colour is not None and colour.ndim == 3 and colour.dtype == np.uint8:
+        # a coloured note on a grey or white desk: found by its colour
+        vivid = vividness(np.asarray(Image.fromarray(colour).resize(small.shape[::-1], Image.Resampling.BOX)))
+        sheet = _sheet_by_threshold(vivid, otsu_threshold(vivid), edge=0.1)
     if sheet is None:
         return gray, whole
     sheet = ndimage.binary_erosion(sheet)  # the paper's edge, blurred into the desk, is not paper
