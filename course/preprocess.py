@@ -115,11 +115,12 @@ def main_span(profile, share):
 def mnistify_steps(image):
     """Every stage of `mnistify`, in order, as {name: 2-D array}; the last one is the result.
 
-    original -> grayscale (shrunk to WORKING_SIDE pixels when larger) -> page found (what lies around the sheet, like a desk, is left
-    out) -> ink made high -> lines removed (ruled or squared paper) -> cropped (to the digit,
-    specks of dust left out) -> strokes thinned (when fatter than MNIST's) -> fitted into
-    20x20 -> centred in 28x28.
-    `steps_explained` says in a sentence what each did. Raises ValueError when the image holds no ink.
+    original -> grayscale (shrunk to WORKING_SIDE pixels when larger) -> page found (what lies
+    around the sheet, like a desk, is left out) -> ink made high -> lines removed (ruled or
+    squared paper) -> cropped (to the digit, specks of dust left out) -> strokes thinned (when
+    fatter than MNIST's) -> fitted into 20x20 -> centred in 28x28.
+    `steps_explained` says in a sentence what each did. Raises NoInkError (a ValueError) when
+    the image holds no ink.
     """
     original = np.asarray(image)
     shrunk = roughly_shrunk(original)

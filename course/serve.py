@@ -25,8 +25,8 @@ from flask import Flask, abort, jsonify, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
 from course.explain import layer_outputs, probabilities, saliency
-from course.preprocess import (MNISTIFIED, ImageError, ImageTooLarge, NoInkError, binarize, mnistify_steps,
-                               read_image, steps_explained)
+from course.preprocess import (MNISTIFIED, PAGE_FOUND, ImageError, ImageTooLarge, NoInkError, binarize,
+                               mnistify_steps, read_image, steps_explained)
 
 PAGE = Path(__file__).parent / "page"  # the page's HTML, script and style: nothing comes from the internet
 SHOWN_MODELS = ("logistic", "mlp", "cnn")  # lesson 2's softmax regression and MLP, lesson 3's CNN
@@ -34,6 +34,7 @@ FEATURE_LAYERS = ("conv1", "pool1", "conv2", "pool2")  # the CNN's layers whose 
 HIDDEN_UNITS_SHOWN = 6  # the MLP's hidden units that fired most
 LARGEST_UPLOAD = 10 * 1024 * 1024  # bytes: a larger request is refused before it is read
 STEP_SIDE = 112  # pixels: the longer side of each pre-processing step's small image
+PAPER_STEPS = ("original", "grayscale", PAGE_FOUND)  # mnistify's steps before the ink is made high
 PLACES = 3  # decimals of the numbers sent to the page: more than it shows, far fewer than float32 has
 
 ERRORS = {  # what the learner reads for each refusal of the web server itself
@@ -108,8 +109,8 @@ def hidden_units_fired(mlp, digit, answer):
 def read_digit(networks, picture):
     """Everything the page shows about one picture (its file's bytes), as a JSON-ready dict.
 
-    networks: {"logistic", "mlp", "cnn": keras model}. Raises ImageError or ValueError (no ink)
-    with a one-line reason when the picture cannot be read as a digit.
+    networks: {"logistic", "mlp", "cnn": keras model}. Raises ImageError (ImageTooLarge: too many
+    pixels) or NoInkError with a one-line reason when the picture cannot be read as a digit.
     """
     steps = mnistify_steps(read_image(picture))  # outside the lock: a large photo holds up no one else
     with ONE_AT_A_TIME:
@@ -131,7 +132,7 @@ def what_the_page_shows(networks, steps):
         "probabilities": numbers(p),
         "models": {name: answer_of(both[0]) for name, both in answers.items()},
         "steps": [{"name": name, "sentence": sentences[name],
-                   "image": small_png(image, ink_high=index > 2)} for index, (name, image) in enumerate(steps.items())],
+                   "image": small_png(image, ink_high=name not in PAPER_STEPS)} for name, image in steps.items()],
         "intensities": numbers(digit),
         "black_and_white": {"intensities": numbers(black_and_white),
                             "models": {name: answer_of(both[1]) for name, both in answers.items()}},
