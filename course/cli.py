@@ -266,7 +266,8 @@ def serve(port, host, open_page, source, data_dir, seed, verbose):
     terminal = sys.stdout  # while the models load, their progress borrows sys.stdout for stderr
     models = Models()
     server = make_server(host, port, create_app(models), threaded=True)
-    address = f"http://{'[' + host + ']' if ':' in host else host}:{server.server_port}/"
+    shown = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)  # every address: this machine's own opens it
+    address = f"http://{'[' + shown + ']' if ':' in shown else shown}:{server.server_port}/"
     loading = threading.Thread(target=get_ready, args=(models, source, data_dir, seed), daemon=True)
     if host not in LOOPBACK:
         click.echo(f"Warning: listening on {host}: anyone who can reach this machine can use the page, "

@@ -11,6 +11,7 @@ an image that looks like MNIST, because a model only knows what it was shown;
 `read_image` opens such a photo or scan as an array.
 """
 
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -204,17 +205,18 @@ class NoInkError(ValueError):
     """A picture in which mnistify finds no ink at all."""
 
 
-# Raster formats only: Pillow opens others (EPS) by running outside programs on the file.
-READABLE_FORMATS = ("PNG", "JPEG", "BMP", "GIF", "TIFF", "WEBP", "PPM", "TGA", "ICO")
+# Pillow opens EPS by running Ghostscript, an outside program, on the file: never on a file we are handed.
+OUTSIDE_PROGRAMS = ("EPS",)
 MOST_PIXELS = 50_000_000  # a phone photo has about 12 million
+_ONE_READER = threading.Lock()  # warnings.catch_warnings changes process-wide state: one reader at a time in it
 
 
 def read_image(source):
     """The picture in an image file as a uint8 array: (h, w) grayscale, (h, w, 3) RGB or (h, w, 4) RGBA.
 
     `source` is a file's path, or the file's bytes (as a web page uploads them).
-    PNG, JPEG, BMP, GIF (its first frame), TIFF, WebP and the other READABLE_FORMATS, up to
-    MOST_PIXELS pixels. A photo is turned upright as its EXIF orientation says. Palette
+    PNG, JPEG, BMP, GIF (its first frame), TIFF, WebP and every other format Pillow opens by
+    itself (not EPS, which needs Ghostscript), up to MOST_PIXELS pixels. A photo is turned upright as its EXIF orientation says. Palette
     images keep their transparency as RGBA; 16-bit grayscale is scaled to 0-255.
     Raises ImageError (missing, empty, not an image, damaged; ImageTooLarge: too many
     pixels) with a one-line reason.
@@ -236,10 +238,12 @@ def read_image(source):
             raise ImageError("is a folder, not an image file")
         if opened.stat().st_size == 0:
             raise ImageError("the file is empty")
+    Image.init()
+    formats = [name for name in Image.OPEN if name not in OUTSIDE_PROGRAMS]
     try:
-        with warnings.catch_warnings():
+        with _ONE_READER, warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)  # a huge image is refused, not decoded
-            with Image.open(opened, formats=READABLE_FORMATS) as image:
+            with Image.open(opened, formats=formats) as image:
                 if image.width * image.height > MOST_PIXELS:  # known from the header, before decoding
                     raise ImageTooLarge(f"the image has {image.width * image.height / 1e6:.0f} million pixels; "
                                         f"at most {MOST_PIXELS / 1e6:.0f} million are read (a phone photo has 12)")

@@ -63,6 +63,10 @@ class Models:
         except DataError as error:
             self.problem = str(error)
             return
+        except Exception as error:  # a full disk, an unwritable model cache: said on the page, in full in the terminal
+            traceback.print_exception(error, file=sys.stderr)
+            self.problem = f"the models could not be made ready ({type(error).__name__}: {error})"
+            return
         self.descriptions = {name: description for name, (_, description) in found.items()}
         self.networks = {name: network for name, (network, _) in found.items()}
 

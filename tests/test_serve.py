@@ -14,7 +14,7 @@ from PIL import Image
 from course import serve
 from course.cli import cli
 from course.datasets.photos import CANVASES, drawing
-from course.explain import layer_outputs, saliency
+from course.explain import layer_outputs, probabilities, saliency
 from course.preprocess import binarize, mnistify, mnistify_steps, read_image
 from helpers import png_bytes, unseen_digits
 
@@ -88,9 +88,9 @@ def test_the_answer_holds_the_numbers_the_page_shows(client, models, tmp_path):
     for shown in reply["feature_maps"]:
         assert np.allclose(np.transpose(shown["maps"], (1, 2, 0)), layers[shown["layer"]], atol=1e-3)
     assert [np.shape(m["maps"]) for m in reply["feature_maps"]] == [(16, 20, 20), (16, 10, 10), (32, 6, 6), (32, 3, 3)]
-    # The saliency is of the answer against the runner-up.
+    # The saliency is of the answer against the runner-up (ranked before the numbers were rounded).
     s = reply["saliency"]
-    assert [s["answer"], s["runner_up"]] == list(np.argsort(reply["probabilities"])[::-1][:2])
+    assert [s["answer"], s["runner_up"]] == list(np.argsort(probabilities(cnn, [digit])[0])[::-1][:2])
     assert np.allclose(s["values"], saliency(cnn, digit, s["answer"], s["runner_up"]), atol=1e-3)
     # The MLP's hidden units, the one that fired most first.
     hidden = dict(layer_outputs(mlp, digit))["hidden"]
@@ -177,6 +177,18 @@ def test_the_page_and_its_files_come_from_the_package_and_nothing_from_the_inter
         text = (serve.PAGE / name).read_text()
         assert "http://" not in text and "https://" not in text, name
         assert client.get(f"/static/{name}").status_code == 200
+
+
+def test_models_that_cannot_be_made_ready_are_said_in_one_sentence(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("COURSE_HOME", str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / "models").write_text("a file where the model cache's folder should be")
+    broken = serve.Models()
+    broken.load(source="sample", data_dir=None, seed=42)  # trains, then cannot save
+    assert broken.networks is None and broken.problem.startswith("the models could not be made ready")
+    assert "\n" not in broken.problem
+    status, reply = post(serve.create_app(broken).test_client(), png_bytes(a_drawing(7)))
+    assert status == 503 and reply["error"] == broken.problem
 
 
 def test_while_the_models_get_ready_the_page_is_told_so():

@@ -34,19 +34,21 @@ function where(event) {
 
 pad.addEventListener("pointerdown", (event) => {
   event.preventDefault();
+  if (stroke) return;  // one stroke at a time: a second finger or a palm is ignored
   pad.setPointerCapture(event.pointerId);
-  stroke = {tool: document.querySelector("input[name=tool]:checked").value, points: [where(event)]};
+  stroke = {tool: document.querySelector("input[name=tool]:checked").value, points: [where(event)],
+            pointer: event.pointerId};
   strokes.push(stroke);
   paint();
 });
 pad.addEventListener("pointermove", (event) => {
-  if (!stroke) return;
+  if (!stroke || event.pointerId !== stroke.pointer) return;
   stroke.points.push(where(event));
   paint();
 });
 for (const type of ["pointerup", "pointercancel"]) {
-  pad.addEventListener(type, () => {
-    if (!stroke) return;
+  pad.addEventListener(type, (event) => {
+    if (!stroke || event.pointerId !== stroke.pointer) return;
     stroke = null;
     readPad(performance.now());
   });
@@ -115,7 +117,6 @@ async function waitUntilReady() {
 
 // ---------------------------------------------------------------- showing the answer
 const percent = (p) => `${(100 * p).toFixed(1)}%`;
-const ranked = (probabilities) => probabilities.map((p, d) => [p, d]).sort((a, b) => b[0] - a[0]);
 
 function showNothing(message) {
   reading = null;
@@ -126,8 +127,9 @@ function showNothing(message) {
 }
 
 function show(r) {
-  const [[p1, d1], [p2, d2]] = ranked(r.probabilities);
-  $("prediction").textContent = `${d1}: the CNN gives it ${percent(p1)}; the runner-up is ${d2} (${percent(p2)}).`;
+  const [answer, runnerUp] = [r.prediction, r.saliency.runner_up];  // ranked by the server, before rounding
+  $("prediction").textContent = `${answer}: the CNN gives it ${percent(r.probabilities[answer])}; ` +
+    `the runner-up is ${runnerUp} (${percent(r.probabilities[runnerUp])}).`;
   showModels(r.models);
   showSteps(r.steps);
   showIntensities();
