@@ -243,10 +243,8 @@ def serve(port, host, open_page, source, data_dir, seed, verbose):
     from course.quiet import quiet_tensorflow
 
     quiet_tensorflow(verbose)
-    import errno
     import logging
     import os
-    import socket
     import threading
 
     from werkzeug.serving import make_server
@@ -256,13 +254,7 @@ def serve(port, host, open_page, source, data_dir, seed, verbose):
 
     if not verbose:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
-    try:  # asked first, because werkzeug answers a port in use with its own message and exit status
-        socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET).close()
-    except OSError as error:
-        reason = (error.strerror or str(error)).split(" (while attempting")[0]
-        raise LearnerError(f"cannot listen on {host}:{port}: {reason}"
-                           + (" (another program uses this port; try --port 8001)"
-                              if error.errno == errno.EADDRINUSE else ""))
+    check_can_listen(host, port)
     terminal = sys.stdout  # while the models load, their progress borrows sys.stdout for stderr
     models = Models()
     server = make_server(host, port, create_app(models), threaded=True)
@@ -288,6 +280,21 @@ def serve(port, host, open_page, source, data_dir, seed, verbose):
         terminal.flush()
         sys.stderr.flush()
         os._exit(0)
+
+
+def check_can_listen(host, port):
+    """One line and exit 2 when `course serve` cannot listen there. Asked before starting the server, because
+    werkzeug answers a port in use with its own message and exit status."""
+    import errno
+    import socket
+
+    try:
+        socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET).close()
+    except OSError as error:
+        reason = (error.strerror or str(error)).split(" (while attempting")[0]
+        raise LearnerError(f"cannot listen on {host}:{port}: {reason}"
+                           + (" (another program uses this port; try --port 8001)"
+                              if error.errno == errno.EADDRINUSE else ""))
 
 
 def get_ready(models, source, data_dir, seed):

@@ -208,7 +208,7 @@ class NoInkError(ValueError):
 # Pillow opens EPS by running Ghostscript, an outside program, on the file: never on a file we are handed.
 OUTSIDE_PROGRAMS = ("EPS",)
 MOST_PIXELS = 50_000_000  # a phone photo has about 12 million
-_ONE_READER = threading.Lock()  # warnings.catch_warnings changes process-wide state: one reader at a time in it
+_ONE_READER = threading.Lock()  # warnings.catch_warnings changes process-wide state: one header read at a time
 
 
 def read_image(source):
@@ -241,15 +241,17 @@ def read_image(source):
     Image.init()
     formats = [name for name in Image.OPEN if name not in OUTSIDE_PROGRAMS]
     try:
+        # Image.open reads only the header; a huge image is refused there, before it is decoded.
         with _ONE_READER, warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)  # a huge image is refused, not decoded
-            with Image.open(opened, formats=formats) as image:
-                if image.width * image.height > MOST_PIXELS:  # known from the header, before decoding
-                    raise ImageTooLarge(f"the image has {image.width * image.height / 1e6:.0f} million pixels; "
-                                        f"at most {MOST_PIXELS / 1e6:.0f} million are read (a phone photo has 12)")
-                image.seek(0)  # an animated GIF: its first frame
-                # A phone stores a photo as the sensor saw it, plus an EXIF note of how to turn it upright.
-                return _pixels(ImageOps.exif_transpose(image))
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(opened, formats=formats)
+        with image:
+            if image.width * image.height > MOST_PIXELS:
+                raise ImageTooLarge(f"the image has {image.width * image.height / 1e6:.0f} million pixels; "
+                                    f"at most {MOST_PIXELS / 1e6:.0f} million are read (a phone photo has 12)")
+            image.seek(0)  # an animated GIF: its first frame
+            # A phone stores a photo as the sensor saw it, plus an EXIF note of how to turn it upright.
+            return _pixels(ImageOps.exif_transpose(image))
     except ImageError:
         raise
     except UnidentifiedImageError:

@@ -48,9 +48,9 @@ ONE_AT_A_TIME = threading.Lock()  # the models answer one picture at a time; req
 class Models:
     """The trained models the page uses, once they are ready (loaded from the model cache or trained first)."""
 
-    def __init__(self, networks=None, descriptions=None):
-        self.networks = networks  # {name: keras model}, or None while they are being made ready
-        self.descriptions = descriptions or {}
+    def __init__(self):
+        self.networks = None  # {name: keras model}, or None while they are being made ready
+        self.descriptions = {}  # {name: one line: which lesson, trained on what, its test accuracy}
         self.problem = None  # why they will never be ready (one sentence), if so
 
     def load(self, **where):
