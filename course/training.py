@@ -29,6 +29,37 @@ from course.places import course_home
 # call into TensorFlow instead of one, so a small model's epoch spends its time computing, not calling
 # (the speed-up measured is in benchmarks/README.md).
 STEPS_PER_CALL = 32
+VALIDATION_SPLIT = 0.1  # the share of the training digits held out to watch each epoch (Keras's validation_split)
+LABEL_SMOOTHING = 0.1
+
+
+@keras.saving.register_keras_serializable(package="course")
+def smoothed_crossentropy(digits, probabilities):
+    """Cross-entropy against softened targets (label smoothing): for a 7 the target is not 1 for "7" and 0 for
+    the nine others, but 1 - LABEL_SMOOTHING + LABEL_SMOOTHING / 10 for "7" and LABEL_SMOOTHING / 10 for each
+    other digit. Plain cross-entropy keeps pushing a digit already read right towards 100%; this one stops
+    there, so training spends its steps on the digits still read wrong. `digits` are the labels 0-9, as the
+    lessons keep them (Keras's own label_smoothing needs one-hot labels)."""
+    targets = keras.ops.one_hot(keras.ops.cast(keras.ops.reshape(digits, [-1]), "int32"), probabilities.shape[-1])
+    return keras.losses.categorical_crossentropy(targets, probabilities, label_smoothing=LABEL_SMOOTHING)
+
+
+def training_steps(examples, epochs, batch_size):
+    """How many steps (batches) fit() takes for `epochs` over the digits it does not hold out."""
+    return epochs * -(-int(examples * (1 - VALIDATION_SPLIT)) // batch_size)
+
+
+def compile_ten_digit_model(model, *, peak_learning_rate, total_steps):
+    """Compile a model that answers with ten probabilities the way lessons 2 and 3 train them: Adam, whose
+    step size rises over the first 5% of the steps (a warm-up while the weights are still random) and then
+    falls along a cosine to 0 (large steps early, fine ones at the end of the budget); the smoothed
+    cross-entropy; accuracy reported. Returns the model."""
+    warmup_steps = total_steps // 20
+    schedule = keras.optimizers.schedules.CosineDecay(0.0, total_steps - warmup_steps, warmup_steps=warmup_steps,
+                                                      warmup_target=peak_learning_rate)
+    model.compile(optimizer=keras.optimizers.Adam(schedule), loss=smoothed_crossentropy, metrics=["accuracy"],
+                  steps_per_execution=STEPS_PER_CALL)
+    return model
 
 
 @dataclass
@@ -39,12 +70,19 @@ class Trained:
     cached: bool
 
 
-def model_code(build):
-    """The code that defines the model: the build function's source, its defaults, and the values of the
-    module-level constants it reads (a changed learning rate must not load the old model)."""
-    constants = {name: value for name, value in inspect.getclosurevars(build).globals.items()
-                 if isinstance(value, (bool, int, float, str, tuple))}
-    return {"source": inspect.getsource(build), "defaults": build.__defaults__, "constants": constants}
+def model_code(build, seen=None):
+    """The code that defines the model: the build function's source, its defaults, the values of the
+    module-level constants it reads, and the same for every function of this project it calls (a changed
+    learning rate, or a changed loss in a shared helper, must not load the old model)."""
+    seen = seen if seen is not None else set()
+    seen.add(build)
+    code = {"source": inspect.getsource(build), "defaults": build.__defaults__, "constants": {}, "calls": {}}
+    for name, value in inspect.getclosurevars(build).globals.items():
+        if isinstance(value, (bool, int, float, str, tuple)):
+            code["constants"][name] = value
+        elif inspect.isfunction(value) and value.__module__.startswith("course") and value not in seen:
+            code["calls"][name] = model_code(value, seen)
+    return code
 
 
 def cache_key(story, name, build, build_args, x, epochs, batch_size, validation_split):
@@ -62,7 +100,8 @@ def cache_files(build, name, key):
     return folder / f"{stem}.keras", folder / f"{stem}.json"
 
 
-def train(story, name, build, x, y, *, epochs, batch_size=128, validation_split=0.1, build_args=None):
+def train(story, name, build, x, y, *, epochs, batch_size=128, validation_split=VALIDATION_SPLIT,
+          build_args=None):
     """build(**build_args) a compiled model and fit it on (x, y), or load the same model from the cache."""
     build_args = build_args or {}
     key = cache_key(story, name, build, build_args, x, epochs, batch_size, validation_split)
