@@ -37,11 +37,16 @@ LABEL_SMOOTHING = 0.1
 def smoothed_crossentropy(digits, probabilities):
     """Cross-entropy against softened targets (label smoothing): for a 7 the target is not 1 for "7" and 0 for
     the nine others, but 1 - LABEL_SMOOTHING + LABEL_SMOOTHING / 10 for "7" and LABEL_SMOOTHING / 10 for each
-    other digit. Plain cross-entropy keeps pushing a digit already read right towards 100%; this one stops
-    there, so training spends its steps on the digits still read wrong. `digits` are the labels 0-9, as the
-    lessons keep them (Keras's own label_smoothing needs one-hot labels)."""
-    targets = keras.ops.one_hot(keras.ops.cast(keras.ops.reshape(digits, [-1]), "int32"), probabilities.shape[-1])
-    return keras.losses.categorical_crossentropy(targets, probabilities, label_smoothing=LABEL_SMOOTHING)
+    other digit. Plain cross-entropy keeps pushing a digit already read right towards 100%; this one only
+    until the target, so training spends its steps on the digits still read wrong. `digits` are the labels
+    0-9, as the lessons keep them (Keras's own label_smoothing needs one-hot labels).
+    Written out as Keras's sparse cross-entropy computes it: probabilities kept within [1e-7, 1 - 1e-7] so
+    the log stays finite, and not rescaled to add up to 1 (an output that is not softmax shows as it is)."""
+    classes = probabilities.shape[-1]
+    hits = keras.ops.one_hot(keras.ops.cast(keras.ops.reshape(digits, [-1]), "int32"), classes)
+    targets = hits * (1 - LABEL_SMOOTHING) + LABEL_SMOOTHING / classes
+    kept = keras.ops.clip(probabilities, 1e-7, 1 - 1e-7)
+    return -keras.ops.sum(targets * keras.ops.log(kept), axis=-1)
 
 
 def training_steps(examples, epochs, batch_size):
@@ -49,13 +54,17 @@ def training_steps(examples, epochs, batch_size):
     return epochs * -(-int(examples * (1 - VALIDATION_SPLIT)) // batch_size)
 
 
+def warmup_steps(total_steps):
+    """The first 5% of the steps, while the weights are still random (none when there are under 20)."""
+    return total_steps // 20
+
+
 def compile_ten_digit_model(model, *, peak_learning_rate, total_steps):
     """Compile a model that answers with ten probabilities the way lessons 2 and 3 train them: Adam, whose
-    step size rises over the first 5% of the steps (a warm-up while the weights are still random) and then
-    falls along a cosine to 0 (large steps early, fine ones at the end of the budget); the smoothed
-    cross-entropy; accuracy reported. Returns the model."""
-    warmup_steps = total_steps // 20
-    schedule = keras.optimizers.schedules.CosineDecay(0.0, total_steps - warmup_steps, warmup_steps=warmup_steps,
+    step size rises over the `warmup_steps` and then falls along a cosine to 0 at the last step (large steps
+    early, fine ones at the end of the budget); the smoothed cross-entropy; accuracy reported. Returns the model."""
+    warmup = warmup_steps(total_steps)
+    schedule = keras.optimizers.schedules.CosineDecay(0.0, total_steps - warmup, warmup_steps=warmup,
                                                       warmup_target=peak_learning_rate)
     model.compile(optimizer=keras.optimizers.Adam(schedule), loss=smoothed_crossentropy, metrics=["accuracy"],
                   steps_per_execution=STEPS_PER_CALL)

@@ -20,7 +20,8 @@ from course import by_hand
 from course.plots import learning_curves, panels, weights_image
 from course.preprocess import flatten, normalize
 from course.story import agreement, points
-from course.training import LABEL_SMOOTHING, compile_ten_digit_model, train_and_test, training_steps
+from course.training import (LABEL_SMOOTHING, compile_ten_digit_model, train_and_test, training_steps,
+                             warmup_steps)
 
 HIDDEN_UNITS = 128
 EPOCHS = 8
@@ -83,17 +84,20 @@ def trained_model(story, name, data=None):
     return train_model(story, name, build, data or flat_data(story.digits), **build_args)
 
 
-def training_recipe(epochs):
-    """How every model of lessons 2 and 3 trains (course/training.py), with its softened targets computed."""
+def training_recipe(total_steps):
+    """How every model of lessons 2 and 3 trains (course/training.py), with this lesson's numbers computed."""
     targets = np.full(10, LABEL_SMOOTHING / 10)
     targets[7] += 1 - LABEL_SMOOTHING
     lowest_loss = -np.sum(targets * np.log(targets))  # cross-entropy of the targets with themselves
-    return (f"Every model of lessons 2 and 3 trains the same way (course/training.py): Adam, whose step size "
-            f"warms up and then falls along a cosine to 0 over the {epochs} epoch{'s' if epochs != 1 else ''}, "
-            f"and cross-entropy against softened targets (label smoothing): for a 7 the target is "
-            f"{targets[7]:.2f} for '7' and {targets[0]:.2f} for each other digit, not 1 and 0. A digit already "
-            f"read right is then no longer pushed towards 100%, and training spends its steps on the digits "
-            f"still read wrong. The lowest loss these targets allow is {lowest_loss:.2f}, not 0.")
+    warmup = warmup_steps(total_steps)
+    schedule = (f"rises over its first {warmup} steps, then falls along a cosine to 0 at its last" if warmup else
+                f"starts at its peak (too few steps to warm up), then falls along a cosine to 0 at its last")
+    return (f"Every model of lessons 2 and 3 trains the same way (course/training.py). Adam takes the steps; "
+            f"here each model takes {total_steps:,} (one per batch of {BATCH_SIZE} digits), and the step size "
+            f"{schedule}. The loss is cross-entropy against softened targets (label smoothing): for a 7 the target "
+            f"is {targets[7]:.2f} for '7' and {targets[0]:.2f} for each other digit, not 1 and 0, so a digit "
+            f"read right is pushed only until p(7) reaches {targets[7]:.2f}, and training spends its steps on "
+            f"the digits still read wrong. The lowest loss these targets allow is {lowest_loss:.2f}, not 0.")
 
 
 def epochs_to_reach(history, target):
@@ -207,7 +211,7 @@ def run(story):
     story.say("Lesson 1 had one weighted vote (is it a 9?). For ten digits, give each digit its own vote: "
               "score_d = w_d . x + b_d for d = 0..9, then softmax turns the ten scores into ten "
               "probabilities that add up to 1: p_d = e^score_d / (e^score_0 + ... + e^score_9).")
-    story.say(training_recipe(epochs))
+    story.say(training_recipe(training_steps(len(data[0]), epochs, BATCH_SIZE)))
     linear, linear_accuracy = trained_model(story, "softmax regression", data)
     W, b = linear.model.get_layer("votes").get_weights()
     story.say(f"Test accuracy on all ten digits: {linear_accuracy:.2%} with {W.size + b.size:,} numbers. "

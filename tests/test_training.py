@@ -4,7 +4,8 @@ import pytest
 from course.data import load_sample
 from course.preprocess import flatten, normalize
 from course.story import Story
-from course.training import cache_files, cache_key, train
+from course import training
+from course.training import cache_files, cache_key, smoothed_crossentropy, train
 from course.lessons import lesson1, lesson3
 
 
@@ -60,3 +61,27 @@ def test_the_key_follows_the_constants_a_model_reads(story, monkeypatch):
     assert cache_key(story, "cnn", lesson3.cnn, {"total_steps": 10}, x, 1, 128, 0.1) == before
     monkeypatch.setattr(lesson3, "PEAK_LEARNING_RATE", lesson3.PEAK_LEARNING_RATE / 2)
     assert cache_key(story, "cnn", lesson3.cnn, {"total_steps": 10}, x, 1, 128, 0.1) != before
+
+
+def test_the_key_follows_the_shared_recipe_the_model_is_compiled_with(story, monkeypatch):
+    x = np.zeros((10, 28, 28, 1), dtype=np.float32)
+    before = cache_key(story, "cnn", lesson3.cnn, {"total_steps": 10}, x, 1, 128, 0.1)
+    monkeypatch.setattr(training, "LABEL_SMOOTHING", 0.2)  # read by the loss, which the compile helper passes
+    assert cache_key(story, "cnn", lesson3.cnn, {"total_steps": 10}, x, 1, 128, 0.1) != before
+
+
+def test_the_smoothed_loss_is_cross_entropy_against_softened_targets():
+    digits = np.array([7, 0])
+    probabilities = np.array([np.full(10, 0.1), np.eye(10)[0] * 0.91 + 0.01], dtype=np.float32)
+    targets = np.full((2, 10), training.LABEL_SMOOTHING / 10)
+    targets[[0, 1], digits] += 1 - training.LABEL_SMOOTHING
+    by_hand = -(targets * np.log(probabilities)).sum(axis=1)
+    np.testing.assert_allclose(np.asarray(smoothed_crossentropy(digits, probabilities)), by_hand, rtol=1e-5)
+    assert by_hand[1] < by_hand[0]  # the answer that matches its targets has the lower loss
+
+
+def test_outputs_that_are_all_zero_give_a_finite_loss_not_nan():
+    # ReLU at the output (lesson 2's experiment) can answer 0 for all ten digits: the loss must say "far off",
+    # not divide 0 by 0.
+    loss = np.asarray(smoothed_crossentropy(np.array([3]), np.zeros((1, 10), dtype=np.float32)))
+    assert np.isfinite(loss).all() and loss[0] > 10
