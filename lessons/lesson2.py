@@ -90,12 +90,13 @@ def training_recipe(total_steps):
     targets[7] += 1 - LABEL_SMOOTHING
     lowest_loss = -np.sum(targets * np.log(targets))  # cross-entropy of the targets with themselves
     warmup = warmup_steps(total_steps)
-    schedule = (f"rises over its first {warmup} steps, then falls along a cosine to 0 at its last" if warmup else
-                f"starts at its peak (too few steps to warm up), then falls along a cosine to 0 at its last")
+    steps = f"{warmup} step{'s' if warmup != 1 else ''}"
+    schedule = (f"rises over its first {steps}, then falls along a cosine to 0 at its last" if warmup else
+                "starts at its peak (too few steps to warm up), then falls along a cosine to 0 at its last")
     return (f"Every model of lessons 2 and 3 trains the same way (course/training.py). Adam takes the steps; "
             f"here each model takes {total_steps:,} (one per batch of {BATCH_SIZE} digits), and the step size "
             f"{schedule}. The loss is cross-entropy against softened targets (label smoothing): for a 7 the target "
-            f"is {targets[7]:.2f} for '7' and {targets[0]:.2f} for each other digit, not 1 and 0, so a digit "
+            f"is {targets[7]:.2f} for '7' and {targets[0]:.2f} for each other digit, not 1 and 0, so a 7 "
             f"read right is pushed only until p(7) reaches {targets[7]:.2f}, and training spends its steps on "
             f"the digits still read wrong. The lowest loss these targets allow is {lowest_loss:.2f}, not 0.")
 
