@@ -402,9 +402,13 @@ def _sheet_of(small, light, edge):
         return None
     largest = 1 + np.argmax(np.bincount(labels.ravel())[1:])
     paper = labels == largest
+    # A desk shows around a sheet. (Filling the holes, next, never changes the border: it is looked at first.)
+    border = np.concatenate([paper[0], paper[-1], paper[:, 0], paper[:, -1]])
+    if (~border).mean() < 0.25:
+        return None
     sheet = ndimage.binary_fill_holes(paper)
-    border = np.concatenate([sheet[0], sheet[-1], sheet[:, 0], sheet[:, -1]])
-    if (~sheet).mean() < 0.03 or (~border).mean() < 0.25:  # a desk shows around a sheet
+    # A sheet is broad and mostly paper; a light stroke on a dark canvas, even a closed 0, is neither.
+    if (~sheet).mean() < 0.03 or sheet.mean() < 0.15 or paper.sum() < 0.8 * sheet.sum():
         return None
     # Darker just outside its edge, and darker all around: not a band of the page between two ruled lines.
     inside = sheet & ~ndimage.binary_erosion(sheet, iterations=2)
@@ -412,9 +416,7 @@ def _sheet_of(small, light, edge):
     if (np.median(small[inside]) - np.median(small[outside]) < edge
             or np.median(small[sheet]) - np.median(small[~sheet]) < edge):
         return None
-    # A sheet is broad and mostly paper; a light stroke on a dark canvas, even a closed 0, is neither.
-    broad = (paper.sum() >= 0.8 * sheet.sum() and sheet.mean() >= 0.15 and rectangularity(sheet) >= 0.85
-             and ndimage.distance_transform_edt(sheet).max() >= 0.15 * min(small.shape))
+    broad = rectangularity(sheet) >= 0.85 and ndimage.distance_transform_edt(sheet).max() >= 0.15 * min(small.shape)
     return sheet if broad else None
 
 
@@ -514,7 +516,8 @@ def lines_removed(ink, sheet=None, coverage=0.5, lighter_than=0.6):
 
 
 def _clear_lines(ink, sheet, coverage, lighter_than):
-    rows, cols = np.nonzero(ink)
+    inked_pixels = ink > 0
+    rows, cols = np.nonzero(inked_pixels)
     if len(rows) == 0:
         return
     step = -(-len(rows) // LINE_SEARCH_PIXELS)  # a few thousand inked pixels show the direction as well
@@ -527,15 +530,21 @@ def _clear_lines(ink, sheet, coverage, lighter_than):
 
     coarse = max(LINE_ANGLES, key=peakiness)
     slope = np.tan(np.radians(max(coarse + np.arange(-1.5, 1.75, 0.25), key=peakiness)))
-    all_rows, all_cols = np.indices(ink.shape)
-    along = np.round(all_rows - all_cols * slope).astype(int)
-    along -= along.min()
-    pixels = np.bincount(along.ravel(), weights=sheet.ravel())  # a line runs across the sheet, not the desk
-    inked = np.bincount(along.ravel(), weights=(ink > 0).ravel(), minlength=len(pixels))
+    height, width = ink.shape
+    # Which line along the direction each pixel lies on: its row, shifted by how far the line has risen by
+    # its column.
+    along = np.arange(height)[:, None] + np.round(-np.arange(width) * slope).astype(int)[None, :]
+    along = (along - along.min()).ravel()
+    # A line runs across the sheet, not the desk.
+    pixels = np.bincount(along) if sheet.all() else np.bincount(along, weights=sheet.ravel())
+    inked = np.bincount(along[inked_pixels.ravel()], minlength=len(pixels))
     is_line = (inked >= coverage * pixels) & (pixels >= 0.3 * sheet.sum(axis=1).max())
+    if not is_line.any():
+        return
     # A ruled line is thin and lighter than the pen. A wider band is a line only when it is much lighter (a
     # page's edge and its shadow on a light desk); otherwise it is the stroke of a large digit (a 0's side).
-    ink_along = np.bincount(along.ravel(), weights=ink.ravel(), minlength=len(pixels)) / np.maximum(inked, 1)
+    ink_along = np.bincount(along, weights=ink.ravel(), minlength=len(pixels)) / np.maximum(inked, 1)
+    along = along.reshape(ink.shape)
     for start, stop in runs(is_line):
         thin = stop - start <= LINE_WIDTH * ink.shape[0] + 2
         if ink_along[start:stop].mean() > (lighter_than if thin else WIDE_LINE_LIGHTER_THAN):
