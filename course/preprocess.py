@@ -216,8 +216,10 @@ def read_image(source):
 
     `source` is a file's path, or the file's bytes (as a web page uploads them).
     PNG, JPEG, BMP, GIF (its first frame), TIFF, WebP and every other format Pillow opens by
-    itself (not EPS, which needs Ghostscript), up to MOST_PIXELS pixels. A photo is turned upright as its EXIF orientation says. Palette
-    images keep their transparency as RGBA; 16-bit grayscale is scaled to 0-255.
+    itself (not EPS, which needs Ghostscript), up to MOST_PIXELS pixels; a larger JPEG (a 50 or 108
+    megapixel phone photo) is decoded at a half, a quarter or an eighth of its size, which JPEG
+    allows at no cost. A photo is turned upright as its EXIF orientation says. Palette
+    images keep their transparency as RGBA; 16-bit and floating-point grayscale are scaled to 0-255.
     Raises ImageError (missing, empty, not an image, damaged; ImageTooLarge: too many
     pixels) with a one-line reason.
     """
@@ -242,13 +244,18 @@ def read_image(source):
     formats = [name for name in Image.OPEN if name not in OUTSIDE_PROGRAMS]
     try:
         # Image.open reads only the header; a huge image is refused there, before it is decoded.
-        with _ONE_READER, warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+        with _ONE_READER, warnings.catch_warnings(record=True) as alarms:
+            warnings.simplefilter("always", Image.DecompressionBombWarning)
             image = Image.open(opened, formats=formats)
         with image:
+            if image.format == "JPEG" and image.width * image.height > MOST_PIXELS:
+                image.draft(image.mode, (image.width * WORKING_SIDE // max(image.size) * 2,
+                                         image.height * WORKING_SIDE // max(image.size) * 2))
+            elif any(issubclass(alarm.category, Image.DecompressionBombWarning) for alarm in alarms):
+                raise ImageTooLarge("the image is too large to open safely")
             if image.width * image.height > MOST_PIXELS:
-                raise ImageTooLarge(f"the image has {image.width * image.height / 1e6:.0f} million pixels; "
-                                    f"at most {MOST_PIXELS / 1e6:.0f} million are read (a phone photo has 12)")
+                raise ImageTooLarge(f"the image has {image.width}x{image.height} pixels; at most "
+                                    f"{MOST_PIXELS / 1e6:.0f} million are read: save a smaller copy")
             image.seek(0)  # an animated GIF: its first frame
             # A phone stores a photo as the sensor saw it, plus an EXIF note of how to turn it upright.
             return _pixels(ImageOps.exif_transpose(image))
@@ -256,7 +263,7 @@ def read_image(source):
         raise
     except UnidentifiedImageError:
         raise ImageError("not an image file Pillow can read (PNG, JPEG, BMP, GIF, ...)") from None
-    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
         raise ImageTooLarge("the image is too large to open safely") from None
     except (OSError, SyntaxError, ValueError) as error:  # truncated or damaged data
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
@@ -264,9 +271,9 @@ def read_image(source):
 
 
 def _pixels(image):
-    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
-        values = np.asarray(image, dtype=np.float64)
-        top = 65535 if values.max() > 255 else 255
+    if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        values = np.nan_to_num(np.asarray(image, dtype=np.float64))
+        top = 65535 if values.max() > 255 else 255 if values.max() > 1 else 1  # 16-bit, 8-bit, or 0-1 floats
         return np.clip(values / top * 255, 0, 255).astype(np.uint8)
     if image.mode == "P" and "transparency" in image.info or image.mode in ("LA", "PA", "RGBa", "La"):
         image = image.convert("RGBA")
@@ -294,7 +301,8 @@ def to_grayscale(image):
         return values
     if values.ndim != 3 or values.shape[2] not in (3, 4):
         raise ValueError(f"expected a (h, w), (h, w, 3) or (h, w, 4) image, got shape {image.shape}")
-    gray = values[..., :3] @ np.array([0.299, 0.587, 0.114], dtype=np.float32)  # ITU-R 601 luma
+    # ITU-R 601 luma, as sums rather than a matrix product (no BLAS threads: see `shading`)
+    gray = 0.299 * values[..., 0] + 0.587 * values[..., 1] + 0.114 * values[..., 2]
     if values.shape[2] == 4:
         alpha = values[..., 3]
         if alpha.min() < 1:
@@ -428,11 +436,16 @@ def shading(small, where=None):
     """How the light falls across a picture: a smooth (quadratic) surface fitted to the pixels `where`
     (a mask; by default the lighter 80%: ink and shadows are not the light)."""
     rows, cols = np.indices(small.shape) / max(small.shape)
-    terms = np.stack([np.ones_like(rows), rows, cols, rows * rows, rows * cols, cols * cols], axis=-1).reshape(-1, 6)
-    where = (small > np.percentile(small, 20) if where is None else where).ravel()
-    every = max(1, np.count_nonzero(where) // 2000)  # a couple of thousand pixels measure six numbers well
-    weights = np.linalg.lstsq(terms[where][::every], small.ravel()[where][::every], rcond=None)[0]
-    return (terms @ weights).reshape(small.shape)
+    terms = [np.ones_like(rows), rows, cols, rows * rows, rows * cols, cols * cols]
+    where = small > np.percentile(small, 20) if where is None else where
+    picked = np.flatnonzero(where)[::max(1, np.count_nonzero(where) // 2000)]  # a couple of thousand pixels
+    # measure six numbers well. Least squares through its 6x6 normal equations, their sums taken by einsum:
+    # BLAS would share these tiny products among threads, and on a busy computer waiting for them costs
+    # many times the sums themselves.
+    measured = np.stack([term.ravel()[picked] for term in terms])
+    weights = np.linalg.lstsq(np.einsum("ip,jp->ij", measured, measured),
+                              np.einsum("ip,p->i", measured, small.ravel()[picked]), rcond=None)[0]
+    return sum(weight * term for weight, term in zip(weights, terms))
 
 
 def vividness(picture):

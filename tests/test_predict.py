@@ -26,7 +26,8 @@ def predict(*args):
 
 
 def save_in_every_form(digit, folder):
-    """The same handwritten digit as PNG, JPEG, BMP, GIF, grayscale, RGB, RGBA, palette, 16-bit, inverted."""
+    """The same handwritten digit as PNG, JPEG, BMP, GIF, TIFF, grayscale, RGB, RGBA, palette, 16-bit,
+    floating-point, inverted."""
     page = on_paper(digit)
     ink = 1 - page.astype(np.float32) / 228
     files = {
@@ -35,6 +36,7 @@ def save_in_every_form(digit, folder):
         "rgb.bmp": Image.fromarray(page).convert("RGB"),
         "palette.png": Image.fromarray(page).convert("P"),
         "sixteen-bit.png": Image.fromarray(page.astype(np.uint16) * 257),
+        "floating-point.tiff": Image.fromarray(page.astype(np.float32) / 255),  # intensities 0-1, mode "F"
         "light-on-dark.png": Image.fromarray(255 - page),
         "tiny.png": Image.fromarray(page).resize((22, 28)),
         "huge.png": Image.fromarray(page).resize((1100, 1400)),
@@ -63,6 +65,17 @@ def test_a_phone_photo_is_turned_upright_as_its_exif_says(tmp_path):
     assert read_image(tmp_path / "phone.jpg").shape == page.shape
     result = predict("--json", tmp_path / "phone.jpg")
     assert json.loads(result.stdout)["prediction"] == 7
+
+
+def test_a_photo_from_a_phone_of_many_megapixels_is_read_at_a_fraction_of_its_size(tmp_path):
+    from course.preprocess import MOST_PIXELS, read_image
+
+    page = Image.fromarray(on_paper(SEVEN)).resize((8400, 6300), Image.Resampling.BILINEAR)  # 53 million pixels
+    page.save(tmp_path / "phone.jpg", quality=90)
+    assert page.width * page.height > MOST_PIXELS
+    assert max(read_image(tmp_path / "phone.jpg").shape) < page.width
+    result = predict("--json", tmp_path / "phone.jpg")
+    assert result.exit_code == 0 and json.loads(result.stdout)["prediction"] == 7, result.output
 
 
 @pytest.mark.parametrize("digit, label", [(SEVEN, 7), (TWO, 2)])

@@ -146,7 +146,7 @@ def postscript():
     ("damaged", 415, "damaged"),
     ("blank", 422, "no ink"),
     ("too many bytes", 413, "larger than 10 MB"),
-    ("too many pixels", 413, "64 million pixels"),
+    ("too many pixels", 413, "8000x8000 pixels"),
 ])
 def test_bad_input_gets_a_4xx_and_one_sentence_and_the_server_keeps_serving(client, body, status, says):
     body = {"damaged": damaged_png, "blank": lambda: png_bytes(np.full((280, 280), 255, np.uint8)),
