@@ -179,7 +179,8 @@ def predict(ctx, images, model, explain, out, as_json, source, data_dir, seed, v
 
     Each image is made to look like MNIST (course.preprocess.mnistify: grayscale, ink made
     high, cropped, fitted into 20x20, centred in 28x28), whatever its size, colours or
-    format. Prints the predicted digit and the top three probabilities. The model comes
+    format. Prints the predicted digit and the top three probabilities ("unsure" when no
+    digit gets half of the probability). The model comes
     from the model cache; if no lesson has trained it yet, it is trained first (once).
     Exit status 1 if any file could not be read.
     """

@@ -18,6 +18,9 @@ import numpy as np
 from course.preprocess import MNISTIFIED, ImageError, mnistify_steps, read_image
 
 
+SURE = 0.5  # an answer whose digit gets less than this share of the probability is printed as unsure
+
+
 @dataclass
 class Prediction:
     file: str
@@ -35,9 +38,14 @@ class Prediction:
         record = {"file": self.file, "prediction": self.digit, "probabilities": self.probabilities}
         return json.dumps(record | ({"figure": self.figure} if self.figure else {}))
 
+    @property
+    def unsure(self):
+        return max(self.probabilities) < SURE
+
     def as_text(self):
         top3 = np.argsort(self.probabilities)[::-1][:3]
         return (f"{self.file}: {self.digit}   (" + ", ".join(f"{d}: {self.probabilities[d]:.1%}" for d in top3) + ")"
+                + (f"   unsure: no digit gets {SURE:.0%}" if self.unsure else "")
                 + (f"\n  explained in {self.figure}" if self.figure else ""))
 
 

@@ -27,6 +27,7 @@ THINNING_SIDE = 2 * MNIST_BOX  # pixels: a thick digit is thinned at this size, 
 WORKING_SIDE = 640  # pixels: a larger picture (a phone's 4000x3000 photo) is shrunk to this first: quick, and enough
 PAGE_SEARCH_SIDE = 100  # pixels: the page is looked for in a copy this long, which is quick and enough
 PAGE_SEARCH_SMALLEST = 64  # pixels: a picture smaller than this on a side is no photo of a sheet on a desk
+SMALLEST_SHEET = 0.03  # of the picture: a sticky note photographed from a step away still covers this much
 LINE_ANGLES = np.arange(-12, 13, 2)  # degrees from the rows (and columns) a paper's lines may run, then refined
 LINE_WIDTH = 0.02  # of the picture's height: a ruled line is at most this thick (plus 2 pixels of blur)
 WIDE_LINE_LIGHTER_THAN = 0.4  # a band wider than LINE_WIDTH is cleared only when its ink is under this
@@ -394,15 +395,16 @@ def _paper_or_desk(evened):
 def _sheet_by_threshold(small, threshold, edge):
     from scipy import ndimage
 
-    # A sheet covers 15% of the picture and its median stands `edge` above the median around it, so at least
-    # half of it, 7.5% of the picture, is `edge` above the darkest pixel: without that, there is no sheet.
-    if np.mean(small >= small.min() + edge) < 0.075:
+    # A sheet covers SMALLEST_SHEET of the picture or more, and its median stands `edge` above the median around
+    # it, so at least half as much of the picture is `edge` above the darkest pixel: without that, no sheet.
+    if np.mean(small >= small.min() + edge) < SMALLEST_SHEET / 2:
         return None
     light = small > threshold
-    sheet = _sheet_of(small, light, edge)
-    if sheet is None:  # the lines of ruled paper may cut the paper into bands: close gaps of up to 4 pixels
-        sheet = _sheet_of(small, ndimage.binary_closing(np.pad(light, 2, mode="edge"), iterations=2)[2:-2, 2:-2], edge)
-    return sheet
+    # The lines of ruled paper may cut the paper into bands, the largest of which can pass for a small sheet:
+    # with gaps of up to 4 pixels closed, the whole sheet is found, and the larger of the two is the sheet.
+    found = [_sheet_of(small, light, edge),
+             _sheet_of(small, ndimage.binary_closing(np.pad(light, 2, mode="edge"), iterations=2)[2:-2, 2:-2], edge)]
+    return max((sheet for sheet in found if sheet is not None), key=np.count_nonzero, default=None)
 
 
 def _sheet_of(small, light, edge):
@@ -420,7 +422,7 @@ def _sheet_of(small, light, edge):
         return None
     sheet = ndimage.binary_fill_holes(paper)
     # A sheet is broad and mostly paper; a light stroke on a dark canvas, even a closed 0, is neither.
-    if (~sheet).mean() < 0.03 or sheet.mean() < 0.15 or paper.sum() < 0.8 * sheet.sum():
+    if (~sheet).mean() < 0.03 or sheet.mean() < SMALLEST_SHEET or paper.sum() < 0.8 * sheet.sum():
         return None
     # Darker just outside its edge, and darker all around: not a band of the page between two ruled lines.
     inside = sheet & ~ndimage.binary_erosion(sheet, iterations=2)
@@ -428,8 +430,10 @@ def _sheet_of(small, light, edge):
     if (np.median(small[inside]) - np.median(small[outside]) < edge
             or np.median(small[sheet]) - np.median(small[~sheet]) < edge):
         return None
-    broad = rectangularity(sheet) >= 0.85 and ndimage.distance_transform_edt(sheet).max() >= 0.15 * min(small.shape)
-    return sheet if broad else None
+    # Broad: no longer than four times its width (a square's centre lies half a side from its edge, a 4:1
+    # strip's a quarter of the square root of its area; a stroke is thinner still).
+    broad = ndimage.distance_transform_edt(sheet).max() >= 0.25 * np.sqrt(sheet.sum())
+    return sheet if broad and rectangularity(sheet) >= 0.85 else None
 
 
 def shading(small, where=None):
@@ -466,8 +470,8 @@ def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
     Looked for in a copy `side` pixels long: the paper is the largest region brighter than
     Otsu's threshold (or, failing that, more coloured in `colour`, the uint8 picture the
     gray came from: a yellow note on a white desk), with its holes (the ink) filled in. It counts as a sheet when it is
-    - broad, rectangular, mostly paper and at least 15% of the picture (not a light stroke
-      on a dark canvas);
+    - broad, rectangular, mostly paper and at least SMALLEST_SHEET of the picture (not a
+      light stroke on a dark canvas);
     - leaves out part of the picture and of its border (a desk shows around a sheet);
     - has a sharp edge (clearly darker just outside than just inside: a desk, not light
       falling off), and is lighter than all that lies around it;

@@ -10,6 +10,7 @@ MNIST's training set never saw):
   lines thin, long and lighter than the pen, and free to cross the digit;
 - the framing: the page fills the frame, or the sheet lies on a desk (dark
   wood, grey, white) with its edges and its shadow in the frame, turned a little;
+  photographed from further away, a sticky note is a small part of the frame;
 - the camera: light falling off across the picture, blur, grain, JPEG.
 
 `drawing()` renders the same digit as a drawing on a canvas (RGBA on a
@@ -44,6 +45,7 @@ CONDITIONS = {
     "sheet on a white desk": {"desk": "white desk"},
     "ruled sheet on a desk": {"ruling": "ruled", "desk": "any"},
     "sticky note on a desk": {"paper": "sticky note", "desk": "any"},
+    "small sticky note on a desk": {"paper": "sticky note", "desk": "any", "far": True},
 }
 CANVASES = ("transparent", "white", "black")
 EXAMPLE_DIGIT, EXAMPLE_SEED = 9, 7  # lesson 4's example: the first 9 of MNIST's test set; the seed frames it
@@ -112,15 +114,18 @@ def desk_surface(shape, rng, desk):
     return surface + rng.normal(0, 3, (*shape, 1))
 
 
-def on_desk(sheet, rng, desk):
-    """The sheet lying on a desk, turned a little, casting a soft shadow; all of it in the frame."""
+def on_desk(sheet, rng, desk, far=False):
+    """The sheet lying on a desk, turned a little, casting a soft shadow; all of it in the frame. Seen from
+    `far`, the sheet spans a fifth to two fifths of the frame's width (4% to 16% of the picture) instead of
+    60% to 90% (35% to 75%)."""
     from PIL import Image, ImageFilter
 
     angle = rng.uniform(-12, 12)
     rgb = Image.fromarray(np.clip(sheet, 0, 255).astype(np.uint8)).rotate(angle, Image.Resampling.BICUBIC, expand=True)
     mask = Image.new("L", (sheet.shape[1], sheet.shape[0]), 255).rotate(angle, Image.Resampling.BICUBIC, expand=True)
     sheet_h, sheet_w = mask.size[1], mask.size[0]
-    frame = int(sheet_h * rng.uniform(1.15, 1.7)), int(sheet_w * rng.uniform(1.15, 1.7))
+    wider = (2.5, 5.0) if far else (1.15, 1.7)  # the frame's sides over the sheet's
+    frame = int(sheet_h * rng.uniform(*wider)), int(sheet_w * rng.uniform(*wider))
     top, left = rng.integers(0, frame[0] - sheet_h + 1), rng.integers(0, frame[1] - sheet_w + 1)
     photo = desk_surface(frame, rng, desk)
     shadow = Image.new("L", (frame[1], frame[0]), 0)
@@ -164,17 +169,18 @@ def camera(photo, rng):
     return np.asarray(Image.open(compressed).convert("RGB"))
 
 
-def photograph(ink, rng, pen=None, paper="white", ruling=None, desk=None):
+def photograph(ink, rng, pen=None, paper="white", ruling=None, desk=None, far=False):
     """A phone photo (h, w, 3) uint8 of `ink` (a digit, ink high: MNIST uint8, 0-1 floats or UCI counts).
 
     pen: a PENS name, or None for any; paper: a PAPERS name; ruling: None, "ruled" or "squared";
-    desk: None (the page fills the frame), a DESKS name, or "any".
+    desk: None (the page fills the frame), a DESKS name, or "any"; far: the sheet on the desk seen
+    from further away (`on_desk`).
     """
     pen = pen or rng.choice(list(PENS))
     strokes = enlarge(ink, int(rng.integers(56, 150)))
     sheet = write(strokes, rng, pen, paper, ruling)
     if desk:
-        photo = on_desk(sheet, rng, rng.choice(list(DESKS)) if desk == "any" else desk)
+        photo = on_desk(sheet, rng, rng.choice(list(DESKS)) if desk == "any" else desk, far)
     else:
         photo = tilted(sheet, rng)
     return camera(photo, rng)

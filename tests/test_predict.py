@@ -67,6 +67,15 @@ def test_a_phone_photo_is_turned_upright_as_its_exif_says(tmp_path):
     assert json.loads(result.stdout)["prediction"] == 7
 
 
+def test_an_answer_without_a_clear_winner_is_printed_as_unsure():
+    from course.predict import SURE, Prediction
+
+    torn = Prediction("torn.jpg", probabilities=[0.3, 0.25] + [0.45 / 8] * 8)
+    clear = Prediction("clear.jpg", probabilities=[0.02] * 9 + [0.82])
+    assert torn.digit == 0 and torn.as_text().endswith(f"unsure: no digit gets {SURE:.0%}")
+    assert clear.digit == 9 and "unsure" not in clear.as_text()
+
+
 def test_a_photo_from_a_phone_of_many_megapixels_is_read_at_a_fraction_of_its_size(tmp_path):
     from course.preprocess import MOST_PIXELS, read_image
 
