@@ -12,11 +12,11 @@ charged for it; each still pays for building its own training graph.
 Prints each epoch, each model's time to reach 99.0% test accuracy, and the ratio
 issue 15 asks about: the CNN's whole training (all its epochs) over the recipe's
 time to 99.0%, with the CPU's vector extensions (TensorFlow picks its kernels by them).
-Both clocks include the seconds fit() waits before an epoch's first batch: Keras
-feeds NumPy arrays through a tf.data pipeline, and at the start of the next epoch the
-last epoch's iterator is destroyed, which waits for its autotuning thread to wake
-from its sleep (up to seconds, in some epochs only). Those waits are printed apart,
-with the ratio they leave once taken out of both clocks.
+Both clocks include the seconds fit() waits before each epoch's first batch; they
+are printed apart, with the ratio left once they are taken out of both clocks. Keras
+feeds NumPy arrays through a tf.data pipeline, and where py-spy and gdb looked
+during such a wait, the last epoch's iterator was being destroyed and waited for its
+autotuning thread to wake from a timed sleep (up to seconds, in some epochs only).
 The recipe (keras.io/examples/vision/mnist_convnet): Conv2D(32, 3x3, relu) ->
 MaxPooling 2x2 -> Conv2D(64, 3x3, relu) -> MaxPooling 2x2 -> Flatten ->
 Dropout(0.5) -> Dense(10, softmax), Adam, batch 128, up to 15 epochs.
@@ -132,18 +132,18 @@ def main():
                   batch_size=128, stop_at_target=True)
 
     print(f"\nCPU: {cpu_flags()}; seed {args.seed}")
-    print(f"lesson 3 CNN: {ours.accuracy:.2%} after {epochs} epochs ({ours.seconds:.1f} s, of which {ours.waited:.1f} s "
-          f"waiting between epochs); " + (f"reached {TARGET:.0%} after {ours.reached:.1f} s" if ours.reached
-                                          else f"never reached {TARGET:.0%}"))
+    reached = f"reached {TARGET:.0%} after {ours.reached:.1f} s" if ours.reached else f"never reached {TARGET:.0%}"
+    print(f"lesson 3 CNN: {ours.accuracy:.2%} after {epochs} epochs ({ours.seconds:.1f} s, of which "
+          f"{ours.waited:.1f} s waiting before epochs' first batches); {reached}")
     if not theirs.reached:
         print(f"Keras recipe never reached {TARGET:.0%} in {RECIPE_EPOCHS} epochs ({theirs.seconds:.1f} s)")
         return
-    print(f"Keras recipe: reached {TARGET:.0%} after {theirs.reached:.1f} s, of which {theirs.waited_until_reached:.1f} s "
-          f"waiting between epochs")
+    print(f"Keras recipe: reached {TARGET:.0%} after {theirs.reached:.1f} s, of which "
+          f"{theirs.waited_until_reached:.1f} s waiting before epochs' first batches")
     print(f"lesson 3 CNN's whole training / recipe's time to {TARGET:.0%}: {ours.seconds / theirs.reached:.3f} "
           f"(1/{theirs.reached / ours.seconds:.1f}; target <= 1/10)")
     busy_ours, busy_theirs = ours.seconds - ours.waited, theirs.reached - theirs.waited_until_reached
-    print(f"the same without the waits between epochs: {busy_ours:.1f} s / {busy_theirs:.1f} s = "
+    print(f"the same without those waits: {busy_ours:.1f} s / {busy_theirs:.1f} s = "
           f"1/{busy_theirs / busy_ours:.1f}")
 
 

@@ -170,7 +170,7 @@ def trained_models_options(command):
 @click.option("--out", type=click.Path(file_okay=False), callback=check_output_folder,
               help="Folder for the --explain figures (default: ./course-output/predict).")
 @click.option("--json", "as_json", is_flag=True,
-              help='One JSON object per line: {"file", "prediction", "probabilities"} or {"file", "error"}.')
+              help='One JSON object per line: {"file", "prediction", "unsure", "probabilities"} or {"file", "error"}.')
 @trained_models_options
 @click.option("--verbose", is_flag=True, help="Show TensorFlow's own log messages.")
 @click.pass_context
@@ -182,7 +182,7 @@ def predict(ctx, images, model, explain, out, as_json, source, data_dir, seed, v
     format. Prints the predicted digit and the top three probabilities ("unsure" when no
     digit gets half of the probability). The model comes
     from the model cache; if no lesson has trained it yet, it is trained first (once).
-    Exit status 1 if any file could not be read.
+    Exit status 1 if any file could not be read as a digit (unreadable, or no ink on it).
     """
     if explain and out is None:
         out = check_output_folder(ctx, None, Path("course-output") / "predict")
@@ -210,7 +210,8 @@ def predict(ctx, images, model, explain, out, as_json, source, data_dir, seed, v
         else:
             click.echo(prediction.as_text())
     if failed:
-        click.echo(f"{failed} of {len(images)} file{'s' if len(images) != 1 else ''} could not be read.", err=True)
+        files = f"{len(images)} file{'s' if len(images) != 1 else ''}"
+        click.echo(f"{failed} of {files} could not be read as a digit.", err=True)
         sys.exit(1)
 
 

@@ -35,12 +35,12 @@ class Prediction:
     def as_json(self):
         if self.error:
             return json.dumps({"file": self.file, "error": self.error})
-        record = {"file": self.file, "prediction": self.digit, "probabilities": self.probabilities}
+        record = {"file": self.file, "prediction": self.digit, "unsure": self.unsure, "probabilities": self.probabilities}
         return json.dumps(record | ({"figure": self.figure} if self.figure else {}))
 
     @property
     def unsure(self):
-        return max(self.probabilities) < SURE
+        return round(max(self.probabilities), 3) < SURE  # as printed: 49.96% shows as 50.0%, which is not unsure
 
     def as_text(self):
         top3 = np.argsort(self.probabilities)[::-1][:3]

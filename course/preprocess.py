@@ -209,6 +209,7 @@ class NoInkError(ValueError):
 # Pillow opens EPS by running Ghostscript, an outside program, on the file: never on a file we are handed.
 OUTSIDE_PROGRAMS = ("EPS",)
 MOST_PIXELS = 50_000_000  # a phone photo has about 12 million
+MOST_JPEG_PIXELS = 400_000_000  # a 200-megapixel phone photo is a JPEG, read at an eighth of its size
 _ONE_READER = threading.Lock()  # warnings.catch_warnings changes process-wide state: one header read at a time
 
 
@@ -217,9 +218,9 @@ def read_image(source):
 
     `source` is a file's path, or the file's bytes (as a web page uploads them).
     PNG, JPEG, BMP, GIF (its first frame), TIFF, WebP and every other format Pillow opens by
-    itself (not EPS, which needs Ghostscript), up to MOST_PIXELS pixels; a larger JPEG (a 50 or 108
-    megapixel phone photo) is decoded at a half, a quarter or an eighth of its size, which JPEG
-    allows at no cost. A photo is turned upright as its EXIF orientation says. Palette
+    itself (not EPS, which needs Ghostscript), up to MOST_PIXELS pixels; a larger JPEG (a 50, 108
+    or 200 megapixel phone photo; up to MOST_JPEG_PIXELS) is decoded at a half, a quarter or an
+    eighth of its size. A photo is turned upright as its EXIF orientation says. Palette
     images keep their transparency as RGBA; 16-bit and floating-point grayscale are scaled to 0-255.
     Raises ImageError (missing, empty, not an image, damaged; ImageTooLarge: too many
     pixels) with a one-line reason.
@@ -227,7 +228,7 @@ def read_image(source):
     import io
     import warnings
 
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    from PIL import Image, ImageOps, JpegImagePlugin, UnidentifiedImageError
 
     if isinstance(source, (bytes, bytearray)):
         if not source:
@@ -244,19 +245,27 @@ def read_image(source):
     Image.init()
     formats = [name for name in Image.OPEN if name not in OUTSIDE_PROGRAMS]
     try:
-        # Image.open reads only the header; a huge image is refused there, before it is decoded.
-        with _ONE_READER, warnings.catch_warnings(record=True) as alarms:
-            warnings.simplefilter("always", Image.DecompressionBombWarning)
-            image = Image.open(opened, formats=formats)
+        # Image.open reads only the header, and Pillow refuses one of over twice its MAX_IMAGE_PIXELS as a
+        # decompression bomb: while the header is read, its limit is MOST_JPEG_PIXELS, and ours decide.
+        with _ONE_READER, warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            usual_limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, MOST_JPEG_PIXELS
+            try:
+                image = Image.open(opened, formats=formats)
+            finally:
+                Image.MAX_IMAGE_PIXELS = usual_limit
         with image:
-            if image.format == "JPEG" and image.width * image.height > MOST_PIXELS:
-                image.draft(image.mode, (image.width * WORKING_SIDE // max(image.size) * 2,
-                                         image.height * WORKING_SIDE // max(image.size) * 2))
-            elif any(issubclass(alarm.category, Image.DecompressionBombWarning) for alarm in alarms):
-                raise ImageTooLarge("the image is too large to open safely")
-            if image.width * image.height > MOST_PIXELS:
+            pixels = image.width * image.height
+            jpeg = isinstance(image, JpegImagePlugin.JpegImageFile)  # MPO, a JPEG with a depth map, too
+            limit = MOST_JPEG_PIXELS if jpeg else MOST_PIXELS
+            if pixels > limit:
                 raise ImageTooLarge(f"the image has {image.width}x{image.height} pixels; at most "
-                                    f"{MOST_PIXELS / 1e6:.0f} million are read: save a smaller copy")
+                                    f"{limit / 1e6:.0f} million are read: save a smaller copy")
+            if jpeg and pixels > MOST_PIXELS:
+                # JPEG decodes at a half, a quarter or an eighth of its size at no cost: the smallest of these
+                # still twice WORKING_SIDE long, so that `roughly_shrunk` averages whole blocks of it.
+                scale = 2 * WORKING_SIDE / max(image.size)
+                image.draft(image.mode, (round(image.width * scale), round(image.height * scale)))
             image.seek(0)  # an animated GIF: its first frame
             # A phone stores a photo as the sensor saw it, plus an EXIF note of how to turn it upright.
             return _pixels(ImageOps.exif_transpose(image))
@@ -273,8 +282,13 @@ def read_image(source):
 
 def _pixels(image):
     if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
-        values = np.nan_to_num(np.asarray(image, dtype=np.float64))
-        top = 65535 if values.max() > 255 else 255 if values.max() > 1 else 1  # 16-bit, 8-bit, or 0-1 floats
+        values = np.asarray(image, dtype=np.float64)
+        values = np.where(np.isfinite(values), values, 0)
+        brightest = values.max()
+        if image.mode == "F":  # floats: 0-1, 0-255, or whatever range a program saved
+            top = max(brightest, 1.0)
+        else:  # integers: 16-bit, 8-bit, or a 0/1 mask
+            top = 65535 if brightest > 255 else 255 if brightest > 1 else 1
         return np.clip(values / top * 255, 0, 255).astype(np.uint8)
     if image.mode == "P" and "transparency" in image.info or image.mode in ("LA", "PA", "RGBa", "La"):
         image = image.convert("RGBA")
@@ -442,10 +456,10 @@ def shading(small, where=None):
     rows, cols = np.indices(small.shape) / max(small.shape)
     terms = [np.ones_like(rows), rows, cols, rows * rows, rows * cols, cols * cols]
     where = small > np.percentile(small, 20) if where is None else where
-    picked = np.flatnonzero(where)[::max(1, np.count_nonzero(where) // 2000)]  # a couple of thousand pixels
-    # measure six numbers well. Least squares through its 6x6 normal equations, their sums taken by einsum:
-    # BLAS would share these tiny products among threads, and on a busy computer waiting for them costs
-    # many times the sums themselves.
+    # A couple of thousand pixels measure six numbers well.
+    picked = np.flatnonzero(where)[::max(1, np.count_nonzero(where) // 2000)]
+    # Least squares through its 6x6 normal equations, their sums taken by einsum: BLAS would share these tiny
+    # products among threads, and on a busy computer waiting for them costs many times the sums themselves.
     measured = np.stack([term.ravel()[picked] for term in terms])
     weights = np.linalg.lstsq(np.einsum("ip,jp->ij", measured, measured),
                               np.einsum("ip,p->i", measured, small.ravel()[picked]), rcond=None)[0]

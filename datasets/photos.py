@@ -116,8 +116,8 @@ def desk_surface(shape, rng, desk):
 
 def on_desk(sheet, rng, desk, far=False):
     """The sheet lying on a desk, turned a little, casting a soft shadow; all of it in the frame. Seen from
-    `far`, the sheet spans a fifth to two fifths of the frame's width (4% to 16% of the picture) instead of
-    60% to 90% (35% to 75%)."""
+    `far`, the sheet spans a fifth to two fifths of the frame's width (about 3% to 15% of the picture)
+    instead of 60% to 90% (about a third to three quarters)."""
     from PIL import Image, ImageFilter
 
     angle = rng.uniform(-12, 12)
@@ -174,8 +174,10 @@ def photograph(ink, rng, pen=None, paper="white", ruling=None, desk=None, far=Fa
 
     pen: a PENS name, or None for any; paper: a PAPERS name; ruling: None, "ruled" or "squared";
     desk: None (the page fills the frame), a DESKS name, or "any"; far: the sheet on the desk seen
-    from further away (`on_desk`).
+    from further away (`on_desk`; a page that fills the frame has no distance to change).
     """
+    if far and not desk:
+        raise ValueError("far=True needs a desk: only a sheet on a desk can be seen from further away")
     pen = pen or rng.choice(list(PENS))
     strokes = enlarge(ink, int(rng.integers(56, 150)))
     sheet = write(strokes, rng, pen, paper, ruling)

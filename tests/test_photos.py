@@ -29,7 +29,7 @@ PHOTOS = {
     "sticky note on a dark desk": {"paper": "sticky note", "desk": "dark wood"},
     # Darker than the white desk in grayscale: found by its colour.
     "sticky note on a white desk": {"paper": "sticky note", "desk": "white desk"},
-    "small sticky note on a desk": {"paper": "sticky note", "desk": "any", "far": True},  # 4% to 16% of the photo
+    "small sticky note on a desk": {"paper": "sticky note", "desk": "any", "far": True},  # 3-15% of the photo
     "ruled paper, blue pen": {"pen": "blue pen", "ruling": "ruled"},
     "ruled sheet on a desk, blue pen": {"pen": "blue pen", "ruling": "ruled", "desk": "dark wood"},
     "squared paper": {"ruling": "squared"},
@@ -77,7 +77,7 @@ def test_on_a_desk_the_page_is_found_and_the_desk_is_not_ink(case):
     for digit in unseen_digits(5, seed=4)[0]:
         steps = mnistify_steps(photograph(digit, rng, **PHOTOS[case]))
         kept = np.mean(steps[PAGE_FOUND] == steps["grayscale"])
-        # The sheet, without the desk around it nor its own blurred edge (a small note covers 4% to 16%).
+        # The sheet, without the desk around it nor its own blurred edge (a small note covers 3% to 15%).
         smallest, largest = (0.02, 0.2) if PHOTOS[case].get("far") else (0.15, 0.9)
         assert smallest <= kept <= largest, kept
         outside = steps[PAGE_FOUND] != steps["grayscale"]

@@ -72,17 +72,24 @@ def test_an_answer_without_a_clear_winner_is_printed_as_unsure():
 
     torn = Prediction("torn.jpg", probabilities=[0.3, 0.25] + [0.45 / 8] * 8)
     clear = Prediction("clear.jpg", probabilities=[0.02] * 9 + [0.82])
+    shown_as_half = Prediction("half.jpg", probabilities=[0.4996] + [0.5004 / 9] * 9)  # printed as 50.0%
     assert torn.digit == 0 and torn.as_text().endswith(f"unsure: no digit gets {SURE:.0%}")
-    assert clear.digit == 9 and "unsure" not in clear.as_text()
+    assert json.loads(torn.as_json())["unsure"] is True
+    assert clear.digit == 9 and "unsure" not in clear.as_text() and json.loads(clear.as_json())["unsure"] is False
+    assert "50.0%" in shown_as_half.as_text() and "unsure" not in shown_as_half.as_text()
 
 
 def test_a_photo_from_a_phone_of_many_megapixels_is_read_at_a_fraction_of_its_size(tmp_path):
     from course.preprocess import MOST_PIXELS, read_image
 
-    page = Image.fromarray(on_paper(SEVEN)).resize((8400, 6300), Image.Resampling.BILINEAR)  # 53 million pixels
-    page.save(tmp_path / "phone.jpg", quality=90)
-    assert page.width * page.height > MOST_PIXELS
-    assert max(read_image(tmp_path / "phone.jpg").shape) < page.width
+    page = np.rot90(on_paper(SEVEN), k=1)  # stored sideways, with the EXIF note to turn it upright
+    sideways = Image.fromarray(np.stack([page] * 3, axis=-1)).resize((8400, 6300), Image.Resampling.BILINEAR)
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    sideways.save(tmp_path / "phone.jpg", quality=90, exif=exif)
+    assert sideways.width * sideways.height > MOST_PIXELS  # 53 million
+    # Decoded at a quarter of its size (an eighth would be under twice WORKING_SIDE), then turned upright.
+    assert read_image(tmp_path / "phone.jpg").shape == (2100, 1575, 3)
     result = predict("--json", tmp_path / "phone.jpg")
     assert result.exit_code == 0 and json.loads(result.stdout)["prediction"] == 7, result.output
 
@@ -126,7 +133,7 @@ def test_bad_files_get_one_line_each_and_the_others_are_still_read(tmp_path):
     assert len(errors) == len(bad)
     for (name, reason), line in zip(bad.items(), errors):
         assert line.startswith(f"Error: {tmp_path / name}: ") and reason in line, line
-    assert "6 of 7 files could not be read." in result.stderr
+    assert "6 of 7 files could not be read as a digit." in result.stderr
 
     result = predict("--json", tmp_path / "good.png", tmp_path / "blank.png")
     assert result.exit_code == 1
