@@ -593,9 +593,15 @@ def _clear_lines(ink, sheet, coverage, lighter_than):
 
 
 def paper_is_light(gray):
-    """True when the border of the picture (the paper, as a digit rarely touches all four edges) is light."""
+    """True when the paper is lighter than the ink. The paper is the picture's border (a digit rarely touches
+    all four edges), and it is light when it lies nearer the picture's brightest pixels than its darkest:
+    white paper photographed in a dim room is darker than middle grey, yet lighter than the pen on it."""
     border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
-    return bool(np.median(border) > 0.5)
+    paper = np.median(border)
+    darkest, brightest = np.percentile(gray, [0.1, 99.9])  # the extremes, not a speck of dust or glare
+    if brightest - darkest < 1e-3:  # one shade all over: no ink to compare with
+        return bool(paper > 0.5)
+    return bool(brightest - paper < paper - darkest)
 
 
 def paper_brightness(gray, light_paper, regions=8):

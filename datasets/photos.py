@@ -11,7 +11,8 @@ MNIST's training set never saw):
 - the framing: the page fills the frame, or the sheet lies on a desk (dark
   wood, grey, white) with its edges and its shadow in the frame, turned a little;
   photographed from further away, a sticky note is a small part of the frame;
-- the camera: light falling off across the picture, blur, grain, JPEG.
+- the camera: light falling off across the picture, blur, grain, JPEG; in a dim
+  room, the paper comes out darker than middle grey.
 
 `drawing()` renders the same digit as a drawing on a canvas (RGBA on a
 transparent background, or white on black, or black on white).
@@ -46,6 +47,7 @@ CONDITIONS = {
     "ruled sheet on a desk": {"ruling": "ruled", "desk": "any"},
     "sticky note on a desk": {"paper": "sticky note", "desk": "any"},
     "small sticky note on a desk": {"paper": "sticky note", "desk": "any", "far": True},
+    "page in a dim room": {"dim": True},
 }
 CANVASES = ("transparent", "white", "black")
 EXAMPLE_DIGIT, EXAMPLE_SEED = 9, 7  # lesson 4's example: the first 9 of MNIST's test set; the seed frames it
@@ -151,8 +153,9 @@ def tilted(photo, rng):
     return np.asarray(turned, dtype=np.float32)[margin_h:height - margin_h, margin_w:width - margin_w]
 
 
-def camera(photo, rng):
-    """Light falling off across the picture, a slightly soft focus, sensor grain and JPEG compression."""
+def camera(photo, rng, dim=False):
+    """Light falling off across the picture, a slightly soft focus, sensor grain and JPEG compression; `dim`:
+    a dim room, where the photo comes out at a quarter to half of its brightness."""
     from PIL import Image, ImageFilter
 
     height, width = photo.shape[:2]
@@ -160,7 +163,7 @@ def camera(photo, rng):
     rows, cols = np.indices((height, width))
     ramp = rows * np.sin(angle) + cols * np.cos(angle)
     ramp = (ramp - ramp.min()) / max(np.ptp(ramp), 1)
-    photo = photo * (1 - rng.uniform(0.05, 0.35) * ramp)[..., None]
+    photo = photo * (1 - rng.uniform(0.05, 0.35) * ramp)[..., None] * (rng.uniform(0.25, 0.5) if dim else 1)
     photo = photo + rng.normal(0, 2.5, photo.shape)
     image = Image.fromarray(np.clip(photo, 0, 255).astype(np.uint8))
     image = image.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 1.3)))
@@ -169,12 +172,13 @@ def camera(photo, rng):
     return np.asarray(Image.open(compressed).convert("RGB"))
 
 
-def photograph(ink, rng, pen=None, paper="white", ruling=None, desk=None, far=False):
+def photograph(ink, rng, pen=None, paper="white", ruling=None, desk=None, far=False, dim=False):
     """A phone photo (h, w, 3) uint8 of `ink` (a digit, ink high: MNIST uint8, 0-1 floats or UCI counts).
 
     pen: a PENS name, or None for any; paper: a PAPERS name; ruling: None, "ruled" or "squared";
     desk: None (the page fills the frame), a DESKS name, or "any"; far: the sheet on the desk seen
-    from further away (`on_desk`; a page that fills the frame has no distance to change).
+    from further away (`on_desk`; a page that fills the frame has no distance to change); dim: taken
+    in a dim room (`camera`).
     """
     if far and not desk:
         raise ValueError("far=True needs a desk: only a sheet on a desk can be seen from further away")
@@ -185,7 +189,7 @@ def photograph(ink, rng, pen=None, paper="white", ruling=None, desk=None, far=Fa
         photo = on_desk(sheet, rng, rng.choice(list(DESKS)) if desk == "any" else desk, far)
     else:
         photo = tilted(sheet, rng)
-    return camera(photo, rng)
+    return camera(photo, rng, dim)
 
 
 def drawing(ink, rng, canvas="transparent", size=280):

@@ -16,7 +16,8 @@ from course.cli import cli
 from course.data import load_sample
 from course.datasets.photos import CANVASES, drawing, photograph
 from course.preprocess import (LINES_REMOVED, MNISTIFIED, PAGE_FOUND, STROKES_THINNED, WORKING_SIDE, lines_removed,
-                               mnistify, mnistify_steps, steps_explained, stroke_width, to_grayscale, vividness)
+                               mnistify, mnistify_steps, paper_is_light, steps_explained, stroke_width, to_grayscale,
+                               vividness)
 from helpers import unseen_digits
 
 SAMPLE = load_sample()
@@ -103,6 +104,19 @@ def test_vividness_tells_a_yellow_note_from_a_white_desk_that_is_as_bright():
     assert abs(to_grayscale(note) - to_grayscale(desk)).max() < 0.03
     assert vividness(note)[0, 0] == pytest.approx(122 / 255) and vividness(desk)[0, 0] == pytest.approx(3 / 255)
     assert vividness(np.zeros((4, 4), np.uint8)) is None
+
+
+def test_a_photo_taken_in_a_dim_room_reads_as_the_bright_one():
+    """White paper photographed in a dim room is darker than middle grey, yet still lighter than the pen."""
+    rng = np.random.default_rng(11)
+    for digit in unseen_digits(5, seed=12)[0]:
+        photo = photograph(digit, rng, pen="black pen")
+        dim = (photo * 0.3).astype(np.uint8)  # the paper at about 70 of 255
+        assert np.median(to_grayscale(dim)) < 0.35 and paper_is_light(to_grayscale(dim))
+        assert likeness(mnistify(dim), mnistify(photo)) > 0.8
+    white_on_black = np.zeros((280, 280), np.uint8)
+    white_on_black[60:220, 130:150] = 255  # a 1 drawn in white on a black canvas
+    assert not paper_is_light(to_grayscale(white_on_black))
 
 
 def test_a_page_that_fills_the_picture_is_kept_whole():
