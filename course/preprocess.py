@@ -210,7 +210,8 @@ class NoInkError(ValueError):
 OUTSIDE_PROGRAMS = ("EPS",)
 MOST_PIXELS = 50_000_000  # a phone photo has about 12 million
 MOST_JPEG_PIXELS = 400_000_000  # a 200-megapixel phone photo is a JPEG, read at an eighth of its size
-_ONE_READER = threading.Lock()  # warnings.catch_warnings changes process-wide state: one header read at a time
+# warnings.catch_warnings and Image.MAX_IMAGE_PIXELS are process-wide state: one header read at a time.
+_ONE_READER = threading.Lock()
 
 
 def read_image(source):
@@ -263,7 +264,7 @@ def read_image(source):
                                     f"{limit / 1e6:.0f} million are read: save a smaller copy")
             if jpeg and pixels > MOST_PIXELS:
                 # JPEG decodes at a half, a quarter or an eighth of its size at no cost: the smallest of these
-                # still twice WORKING_SIDE long, so that `roughly_shrunk` averages whole blocks of it.
+                # that is still twice WORKING_SIDE long, so that `roughly_shrunk` averages whole blocks of it.
                 scale = 2 * WORKING_SIDE / max(image.size)
                 image.draft(image.mode, (round(image.width * scale), round(image.height * scale)))
             image.seek(0)  # an animated GIF: its first frame
@@ -598,7 +599,8 @@ def paper_is_light(gray):
     white paper photographed in a dim room is darker than middle grey, yet lighter than the pen on it."""
     border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
     paper = np.median(border)
-    darkest, brightest = np.percentile(gray, [0.1, 99.9])  # the extremes, not a speck of dust or glare
+    # The extremes, not a speck of dust or glare; every fourth pixel tells them as well, four times sooner.
+    darkest, brightest = np.percentile(gray[::2, ::2], [0.1, 99.9])
     if brightest - darkest < 1e-3:  # one shade all over: no ink to compare with
         return bool(paper > 0.5)
     return bool(brightest - paper < paper - darkest)
