@@ -66,7 +66,7 @@ def race(name, model, x, y, x_test, y_test, *, epochs, batch_size, stop_at_targe
     class ScoreEachEpoch(keras.callbacks.Callback):
         def on_train_begin(self, logs=None):
             self.started, self.scoring, self.reached, self.accuracy = time.perf_counter(), 0.0, None, 0.0
-            self.waited, self.waits_until_reached = 0.0, None
+            self.waited, self.waited_until_reached = 0.0, None
 
         def training_seconds(self):
             return time.perf_counter() - self.started - self.scoring
@@ -85,13 +85,13 @@ def race(name, model, x, y, x_test, y_test, *, epochs, batch_size, stop_at_targe
             print(f"  {name}: epoch {epoch + 1:>2}  {trained_for:6.1f} s of training  "
                   f"test accuracy {self.accuracy:.2%}", flush=True)
             if self.reached is None and self.accuracy >= TARGET:
-                self.reached, self.waits_until_reached = trained_for, self.waited
+                self.reached, self.waited_until_reached = trained_for, self.waited
                 model.stop_training = stop_at_target
             self.scoring += time.perf_counter() - scoring_started
 
     score = ScoreEachEpoch()
     model.fit(x, y, batch_size=batch_size, epochs=epochs, validation_split=0.1, verbose=0, callbacks=[score])
-    return Race(score.reached, score.accuracy, score.training_seconds(), score.waited, score.waits_until_reached)
+    return Race(score.reached, score.accuracy, score.training_seconds(), score.waited, score.waited_until_reached)
 
 
 def cpu_flags():

@@ -56,14 +56,19 @@ def mlp_by_hand(x, W1, b1, W2, b2):
     return hidden, by_hand.dense(hidden, W2, b2, "softmax")
 
 
+def steps_per_model(story, x_train):
+    """The training steps each of this lesson's models takes: its epochs over its batches."""
+    return training_steps(len(x_train), story.epochs(EPOCHS), BATCH_SIZE)
+
+
 def train_model(story, name, build, data, **build_args):
     """One of this lesson's models with this lesson's budget (lesson 3 reuses it: same recipe, same cache entry).
 
     data: flattened, normalized (x_train, y_train, x_test, y_test). Returns (Trained, test accuracy).
     """
-    epochs = story.epochs(EPOCHS)
-    build_args = {"total_steps": training_steps(len(data[0]), epochs, BATCH_SIZE), **build_args}
-    return train_and_test(story, name, build, *data, epochs=epochs, batch_size=BATCH_SIZE, build_args=build_args)
+    build_args = {"total_steps": steps_per_model(story, data[0]), **build_args}
+    return train_and_test(story, name, build, *data, epochs=story.epochs(EPOCHS), batch_size=BATCH_SIZE,
+                          build_args=build_args)
 
 
 # The models that lesson 3's scoreboard, lesson 4 and `course predict` reuse: name -> (build, its arguments).
@@ -212,7 +217,7 @@ def run(story):
     story.say("Lesson 1 had one weighted vote (is it a 9?). For ten digits, give each digit its own vote: "
               "score_d = w_d . x + b_d for d = 0..9, then softmax turns the ten scores into ten "
               "probabilities that add up to 1: p_d = e^score_d / (e^score_0 + ... + e^score_9).")
-    story.say(training_recipe(training_steps(len(data[0]), epochs, BATCH_SIZE)))
+    story.say(training_recipe(steps_per_model(story, data[0])))
     linear, linear_accuracy = trained_model(story, "softmax regression", data)
     W, b = linear.model.get_layer("votes").get_weights()
     story.say(f"Test accuracy on all ten digits: {linear_accuracy:.2%} with {W.size + b.size:,} numbers. "
