@@ -373,12 +373,11 @@ def rectangularity(region):
     if area == 0:
         return 0.0
     rows, cols = np.nonzero(region & ~ndimage.binary_erosion(region))  # the outline decides the rectangle
-    areas = []
-    for angle in np.radians(np.arange(0, 90, 3)):
-        along = rows * np.cos(angle) + cols * np.sin(angle)
-        across = cols * np.cos(angle) - rows * np.sin(angle)
-        areas.append((np.ptp(along) + 1) * (np.ptp(across) + 1))
-    return float(area / min(areas))
+    angles = np.radians(np.arange(0, 90, 3))[:, None]  # every angle at once: one row each
+    along = rows * np.cos(angles) + cols * np.sin(angles)
+    across = cols * np.cos(angles) - rows * np.sin(angles)
+    areas = (np.ptp(along, axis=1) + 1) * (np.ptp(across, axis=1) + 1)
+    return float(area / areas.min())
 
 
 def sheet_in(small):
@@ -415,27 +414,36 @@ def _sheet_by_threshold(small, threshold, edge):
     if np.mean(small >= small.min() + edge) < SMALLEST_SHEET / 2:
         return None
     light = small > threshold
+    paper = _largest_region(light)
+    if paper is None or not _desk_shows(paper):
+        return None  # closing gaps in the paper only adds to it: the desk would show still less
     # The lines of ruled paper may cut the paper into bands, the largest of which can pass for a small sheet:
     # with gaps of up to 4 pixels closed, the whole sheet is found, and the larger of the two is the sheet.
-    found = [_sheet_of(small, light, edge),
-             _sheet_of(small, ndimage.binary_closing(np.pad(light, 2, mode="edge"), iterations=2)[2:-2, 2:-2], edge)]
+    closed = _largest_region(ndimage.binary_closing(np.pad(light, 2, mode="edge"), iterations=2)[2:-2, 2:-2])
+    found = [_sheet_of(small, paper, edge), _sheet_of(small, closed, edge) if closed is not None and _desk_shows(closed) else None]
     return max((sheet for sheet in found if sheet is not None), key=np.count_nonzero, default=None)
 
 
-def _sheet_of(small, light, edge):
-    """The largest `light` region, holes filled, if it passes for a sheet on a desk (see `page_found`)."""
+def _largest_region(light):
+    """The largest connected region of a mask, or None when it is empty."""
     from scipy import ndimage
 
     labels, count = ndimage.label(light)
-    if count == 0:
-        return None
-    largest = 1 + np.argmax(np.bincount(labels.ravel())[1:])
-    paper = labels == largest
-    # A desk shows around a sheet. (Filling the holes, next, never changes the border: it is looked at first.)
+    return labels == 1 + np.argmax(np.bincount(labels.ravel())[1:]) if count else None
+
+
+def _desk_shows(paper):
+    """A desk shows around a sheet: a quarter of the picture's border or more is not paper."""
     border = np.concatenate([paper[0], paper[-1], paper[:, 0], paper[:, -1]])
-    if (~border).mean() < 0.25:
-        return None
-    sheet = ndimage.binary_fill_holes(paper)
+    return (~border).mean() >= 0.25
+
+
+def _sheet_of(small, paper, edge):
+    """The `paper` region (see `_largest_region`), holes filled, if it passes for a sheet on a desk (see
+    `page_found`). Filling the holes never changes the border, so `_desk_shows` is asked of `paper` first."""
+    from scipy import ndimage
+
+    sheet = holes_filled(paper)
     # A sheet is broad and mostly paper; a light stroke on a dark canvas, even a closed 0, is neither.
     if (~sheet).mean() < 0.03 or sheet.mean() < SMALLEST_SHEET or paper.sum() < 0.8 * sheet.sum():
         return None
@@ -449,6 +457,17 @@ def _sheet_of(small, light, edge):
     # strip's a quarter of the square root of its area; a stroke is thinner still).
     broad = ndimage.distance_transform_edt(sheet).max() >= 0.25 * np.sqrt(sheet.sum())
     return sheet if broad and rectangularity(sheet) >= 0.85 else None
+
+
+def holes_filled(region):
+    """The region with its holes filled: every pixel outside it that no path (up, down, left, right)
+    through the outside links to the picture's edge joins it. One labelling, quicker than growing the
+    outside inwards from the edge as `scipy.ndimage.binary_fill_holes` does, with the same result."""
+    from scipy import ndimage
+
+    outside, _ = ndimage.label(~region)
+    reaches_edge = np.unique(np.concatenate([outside[0], outside[-1], outside[:, 0], outside[:, -1]]))
+    return region | ~np.isin(outside, reaches_edge)
 
 
 def shading(small, where=None):
@@ -559,13 +578,18 @@ def _clear_lines(ink, sheet, coverage, lighter_than):
     step = -(-len(rows) // LINE_SEARCH_PIXELS)  # a few thousand inked pixels show the direction as well
     rows, cols = rows[::step], cols[::step]
 
-    def peakiness(degrees):
+    def peakiest(angles):
         # Along the lines' direction the inked pixels pile up in a few rows: the profile is peakiest.
-        along = np.round(rows - cols * np.tan(np.radians(degrees))).astype(int)
-        return np.square(np.bincount(along - along.min())).sum()
+        # Every angle at once: angle i's rows are counted from i * span on, in one bincount.
+        along = np.round(rows - cols * np.tan(np.radians(angles))[:, None]).astype(int)
+        along -= along.min(axis=1, keepdims=True)
+        span = along.max() + 1
+        profiles = np.bincount((along + span * np.arange(len(angles))[:, None]).ravel(),
+                               minlength=span * len(angles)).reshape(len(angles), span)
+        return angles[np.argmax(np.square(profiles).sum(axis=1))]
 
-    coarse = max(LINE_ANGLES, key=peakiness)
-    slope = np.tan(np.radians(max(coarse + np.arange(-1.5, 1.75, 0.25), key=peakiness)))
+    coarse = peakiest(LINE_ANGLES)
+    slope = np.tan(np.radians(peakiest(coarse + np.arange(-1.5, 1.75, 0.25))))
     height, width = ink.shape
     # Which line along the direction each pixel lies on: its row, shifted by how far the line has risen by
     # its column.
