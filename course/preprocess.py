@@ -117,17 +117,17 @@ def main_span(profile, share):
 def mnistify_steps(image):
     """Every stage of `mnistify`, in order, as {name: 2-D array}; the last one is the result.
 
-    original -> grayscale (shrunk to WORKING_SIDE pixels when larger) -> page found (what lies
-    around the sheet, like a desk, is left out) -> ink made high -> lines removed (ruled or
+    original -> grayscale (shrunk to WORKING_SIDE pixels when larger) -> page found (cut to the
+    sheet; what lies around it, like a desk, is left out) -> ink made high -> lines removed (ruled or
     squared paper) -> cropped (to the digit, specks of dust left out) -> strokes thinned (when
     fatter than MNIST's) -> fitted into 20x20 -> centred in 28x28.
     `steps_explained` says in a sentence what each did. Raises NoInkError (a ValueError) when
     the image holds no ink.
     """
     original = np.asarray(image)
-    shrunk = roughly_shrunk(original)
+    shrunk = shrunk_to_working_side(original)
     gray = to_grayscale(shrunk)
-    if max(gray.shape) > WORKING_SIDE:
+    if max(gray.shape) > WORKING_SIDE:  # a float picture
         gray = fit_into_box(gray, WORKING_SIDE)
     page, sheet = page_found(gray, colour=shrunk)
     ink = ink_high(page)
@@ -161,7 +161,7 @@ def steps_explained(steps):
     original, gray, page = steps["original"], steps["grayscale"], steps[PAGE_FOUND]
     ink, unlined, cropped = steps["ink made high"], steps[LINES_REMOVED], steps["cropped"]
     fitted = steps[f"fitted into {MNIST_BOX}x{MNIST_BOX}"]
-    kept = float(np.mean(page == gray))
+    whole = page.shape == gray.shape and np.array_equal(page, gray)
     cleared = int(np.count_nonzero((ink > 0) & (unlined == 0)))
     thinned, width = steps[STROKES_THINNED], stroke_width(cropped)
     form = {2: "grayscale", 3: "colour"}.get(original.ndim, "colour")
@@ -173,9 +173,10 @@ def steps_explained(steps):
         "grayscale": "each pixel's brightness from 0 (black) to 1 (white): 0.299 red + 0.587 green + 0.114 blue"
                      + ("." if gray.shape == original.shape[:2] else
                         f"; shrunk to {gray.shape[1]}x{gray.shape[0]}, which is enough and quick."),
-        PAGE_FOUND: ("the page fills the picture: there is nothing around it to leave out." if kept == 1 else
-                     f"a sheet covering {kept:.0%} of the picture was found; the {1 - kept:.0%} around it (a desk, "
-                     f"a table, the page's edge and shadow) now takes the brightness of the nearest paper."),
+        PAGE_FOUND: ("the page fills the picture: there is nothing around it to leave out." if whole else
+                     f"a sheet was found, and the picture cut to the box around it: {page.shape[1]}x{page.shape[0]} "
+                     f"pixels, {page.size / gray.size:.0%} of the picture; in the box, what lies around the sheet (a "
+                     f"desk, the page's edge and shadow) takes the brightness of the nearest paper."),
         "ink made high": f"ink became 1.0 and paper 0.0 ({way_round} paper, read region by region so a "
                          f"shadow is not ink): {np.mean(ink > 0):.1%} of the pixels carry ink.",
         LINES_REMOVED: ("no ruled or squared lines were found." if cleared == 0 else
@@ -264,7 +265,7 @@ def read_image(source):
                                     f"{limit / 1e6:.0f} million are read: save a smaller copy")
             if jpeg and pixels > MOST_PIXELS:
                 # JPEG decodes at a half, a quarter or an eighth of its size at no cost: the smallest of these
-                # that is still twice WORKING_SIDE long, so that `roughly_shrunk` averages whole blocks of it.
+                # that is still twice WORKING_SIDE long, so that `shrunk_to_working_side` averages whole blocks of it.
                 scale = 2 * WORKING_SIDE / max(image.size)
                 image.draft(image.mode, (round(image.width * scale), round(image.height * scale)))
             image.seek(0)  # an animated GIF: its first frame
@@ -298,15 +299,21 @@ def _pixels(image):
     return np.asarray(image, dtype=np.uint8)
 
 
-def roughly_shrunk(picture):
-    """A uint8 picture over twice WORKING_SIDE long, its blocks of pixels averaged by a whole factor: a phone
-    photo's 12 million pixels, cut to a few hundred thousand in a few ms, before any arithmetic on them."""
+def shrunk_to_working_side(picture):
+    """A uint8 picture longer than WORKING_SIDE, shrunk to it before any arithmetic on its pixels: a phone
+    photo's 12 million pixels first by averaging whole blocks of them, then by averaging areas (as
+    `fit_into_box` does); anything else as it is."""
     from PIL import Image
 
-    factor = max(picture.shape[:2]) // WORKING_SIDE
-    if factor < 2 or picture.dtype != np.uint8:
+    if max(picture.shape[:2]) <= WORKING_SIDE or picture.dtype != np.uint8:
         return picture
-    return np.asarray(Image.fromarray(picture).reduce(factor))
+    image = Image.fromarray(picture)
+    factor = max(picture.shape[:2]) // WORKING_SIDE
+    if factor >= 2:
+        image = image.reduce(factor)
+    scale = WORKING_SIDE / max(image.size)
+    return np.asarray(image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
+                                   Image.Resampling.BOX))
 
 
 def to_grayscale(image):
@@ -473,16 +480,22 @@ def holes_filled(region):
 def shading(small, where=None):
     """How the light falls across a picture: a smooth (quadratic) surface fitted to the pixels `where`
     (a mask; by default the lighter 80%: ink and shadows are not the light)."""
-    rows, cols = np.indices(small.shape) / max(small.shape)
-    terms = [np.ones_like(rows), rows, cols, rows * rows, rows * cols, cols * cols]
     where = small > np.percentile(small, 20) if where is None else where
     # A couple of thousand pixels measure six numbers well.
     picked = np.flatnonzero(where)[::max(1, np.count_nonzero(where) // 2000)]
+    side = max(small.shape)
+    rows, cols = picked // small.shape[1] / side, picked % small.shape[1] / side
+
+    def surface(r, c):  # the six terms of a quadratic in the row and the column
+        return [np.ones_like(r * c), r, c, r * r, r * c, c * c]
+
     # Least squares through its 6x6 normal equations, their sums taken by einsum: BLAS would share these tiny
     # products among threads, and on a busy computer waiting for them costs many times the sums themselves.
-    measured = np.stack([term.ravel()[picked] for term in terms])
+    measured = np.stack(surface(rows, cols))
     weights = np.linalg.lstsq(np.einsum("ip,jp->ij", measured, measured),
                               np.einsum("ip,p->i", measured, small.ravel()[picked]), rcond=None)[0]
+    # Over the whole picture: a column of rows beside a row of columns spreads each term over every pixel.
+    terms = surface(np.arange(small.shape[0])[:, None] / side, np.arange(small.shape[1])[None, :] / side)
     return sum(weight * term for weight, term in zip(weights, terms))
 
 
@@ -510,11 +523,12 @@ def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
     - has a sharp edge (clearly darker just outside than just inside: a desk, not light
       falling off), and is lighter than all that lies around it;
     - and has something written on it.
-    Then everything outside it, and its very edge, takes the brightness of the nearest
-    paper, so the steps after see a page that fills the picture. Pictures under
+    Then the picture is cut to the box around the sheet, and what lies in the box outside the
+    sheet (a corner of the desk, the sheet's very edge) takes the brightness of the nearest
+    paper, so the steps after see a page that fills their picture. Pictures under
     PAGE_SEARCH_SMALLEST pixels on a side are not searched.
-    Returns (gray with the surroundings replaced, sheet mask); the mask is all True
-    and gray is unchanged when the page already fills the picture.
+    Returns (the page: gray cut to the sheet, its surroundings replaced; the sheet's mask in
+    it); gray itself and an all-True mask when the page already fills the picture.
     """
     from PIL import Image
     from scipy import ndimage
@@ -531,16 +545,24 @@ def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
     if sheet is None:
         return gray, whole
     sheet = ndimage.binary_erosion(sheet)  # the paper's edge, blurred into the desk, is not paper
+    if not sheet.any():
+        return gray, whole
     nearest = ndimage.distance_transform_edt(~sheet, return_distances=False, return_indices=True)
     surroundings = small[tuple(nearest)]  # every pixel as bright as the nearest paper
-    size = (gray.shape[1], gray.shape[0])
-    sheet = np.asarray(Image.fromarray(sheet.astype(np.uint8) * 255).resize(size, Image.Resampling.NEAREST)) > 127
-    on_sheet = gray[sheet]
+    # The picture is cut to the box around the sheet: the steps after work on the page alone, which is
+    # quicker the smaller the sheet. The box, found in the small copy, is measured out in the picture.
+    box = ink_box(sheet)
+    cut = tuple(slice(int(part.start * full / short), min(full, -int(-part.stop * full // short)))
+                for part, full, short in zip(box, gray.shape, small.shape))
+    size = (cut[1].stop - cut[1].start, cut[0].stop - cut[0].start)
+    sheet = np.asarray(Image.fromarray(sheet[box].astype(np.uint8) * 255).resize(size, Image.Resampling.NEAREST)) > 127
+    page = gray[cut]
+    on_sheet = page[sheet]
     if on_sheet.size == 0 or np.median(on_sheet) - np.percentile(on_sheet, 0.5) < 0.15:
         return gray, whole  # nothing is written on it: not the page the digit is on
-    surroundings = np.asarray(Image.fromarray(surroundings.astype(np.float32), mode="F").resize(
+    surroundings = np.asarray(Image.fromarray(surroundings[box].astype(np.float32), mode="F").resize(
         size, Image.Resampling.BILINEAR))
-    return np.where(sheet, gray, surroundings).astype(np.float32), sheet
+    return np.where(sheet, page, surroundings).astype(np.float32), sheet
 
 
 def lines_removed(ink, sheet=None, coverage=0.5, lighter_than=0.6):

@@ -16,8 +16,8 @@ from course.cli import cli
 from course.data import load_sample
 from course.datasets.photos import CANVASES, drawing, photograph
 from course.preprocess import (LINES_REMOVED, MNISTIFIED, PAGE_FOUND, STROKES_THINNED, WORKING_SIDE, lines_removed,
-                               mnistify, mnistify_steps, paper_is_light, steps_explained, stroke_width, to_grayscale,
-                               vividness)
+                               mnistify, mnistify_steps, page_found, paper_is_light, shrunk_to_working_side,
+                               steps_explained, stroke_width, to_grayscale, vividness)
 from helpers import unseen_digits
 
 SAMPLE = load_sample()
@@ -72,28 +72,37 @@ def test_a_full_size_phone_photo_is_shrunk_first_and_reads_as_the_small_one():
         assert likeness(steps[MNISTIFIED], mnistify(photo)) > 0.9
 
 
+def sheet_found(photo):
+    """mnistify's steps for a photo, and the mask of the sheet it found in the page."""
+    steps = mnistify_steps(photo)
+    page, sheet = page_found(steps["grayscale"], colour=shrunk_to_working_side(photo))
+    assert np.array_equal(page, steps[PAGE_FOUND])
+    return steps, sheet
+
+
 @pytest.mark.parametrize("case", ON_A_DESK)
 def test_on_a_desk_the_page_is_found_and_the_desk_is_not_ink(case):
     rng = np.random.default_rng(3)
     for digit in unseen_digits(5, seed=4)[0]:
-        steps = mnistify_steps(photograph(digit, rng, **PHOTOS[case]))
-        kept = np.mean(steps[PAGE_FOUND] == steps["grayscale"])
-        # The sheet, without the desk around it nor its own blurred edge (a small note covers 3% to 15%).
+        steps, sheet = sheet_found(photograph(digit, rng, **PHOTOS[case]))
+        # The sheet, without the desk around it nor its own blurred edge (a small note covers 3% to 15%);
+        # the page is cut to the box around it.
+        kept = sheet.sum() / steps["grayscale"].size
         smallest, largest = (0.02, 0.2) if PHOTOS[case].get("far") else (0.15, 0.9)
         assert smallest <= kept <= largest, kept
-        outside = steps[PAGE_FOUND] != steps["grayscale"]
-        assert not steps["ink made high"][outside].any()
+        assert kept <= steps[PAGE_FOUND].size / steps["grayscale"].size < 1
+        assert not steps["ink made high"][~sheet].any()
 
 
 def test_a_ruled_sheet_on_a_white_desk_is_found_though_its_lines_cut_the_paper_into_bands():
     rng = np.random.default_rng(7)
     found = []
     for digit in unseen_digits(20, 8)[0]:
-        steps = mnistify_steps(photograph(digit, rng, ruling="ruled", desk="white desk"))
-        outside = steps[PAGE_FOUND] != steps["grayscale"]
-        if outside.any():  # the whole sheet, not one band of it between two lines; and no desk pixel is ink
-            assert 0.15 <= 1 - outside.mean() <= 0.9 and not steps["ink made high"][outside].any()
-        found.append(outside.any())
+        steps, sheet = sheet_found(photograph(digit, rng, ruling="ruled", desk="white desk"))
+        if not sheet.all():  # the whole sheet, not one band of it between two lines; and no desk pixel is ink
+            assert 0.15 <= sheet.sum() / steps["grayscale"].size <= 0.9
+            assert not steps["ink made high"][~sheet].any()
+        found.append(not sheet.all())
     # The lines are about as dark as the desk, so not every sheet is found (three in four were, of 40
     # photos); before the paper's gaps were closed over, one in ten was.
     assert np.mean(found) >= 0.5, found
@@ -159,8 +168,10 @@ def test_each_step_is_explained_from_what_it_did():
     plain = mnistify_steps(digit)
     said, plain_said = steps_explained(on_desk), steps_explained(plain)
     assert list(said) == list(on_desk)
-    kept = np.mean(on_desk[PAGE_FOUND] == on_desk["grayscale"])
-    assert said[PAGE_FOUND].startswith(f"a sheet covering {kept:.0%} of the picture")
+    page, gray = on_desk[PAGE_FOUND], on_desk["grayscale"]
+    assert page.size < gray.size and said[PAGE_FOUND].startswith(
+        f"a sheet was found, and the picture cut to the box around it: {page.shape[1]}x{page.shape[0]} pixels, "
+        f"{page.size / gray.size:.0%} of the picture")
     assert plain_said[PAGE_FOUND].startswith("the page fills the picture")
     cleared = np.count_nonzero((on_desk["ink made high"] > 0) & (on_desk[LINES_REMOVED] == 0))
     assert cleared > 0 and said[LINES_REMOVED].startswith(f"{cleared:,} pixels of long, straight lines")
