@@ -102,6 +102,11 @@ def digit_box(ink, speck_share=0.05):
     return rows, cols
 
 
+def border(picture):
+    """The pixels along a picture's four edges, in one 1-D array."""
+    return np.concatenate([picture[0], picture[-1], picture[:, 0], picture[:, -1]])
+
+
 def runs(flags):
     """[(start, stop), ...] of every run of consecutive True values in a 1-D array."""
     edges = np.flatnonzero(np.diff(np.concatenate([[0], np.asarray(flags, dtype=np.int8), [0]])))
@@ -441,8 +446,7 @@ def _largest_region(light):
 
 def _desk_shows(paper):
     """A desk shows around a sheet: a quarter of the picture's border or more is not paper."""
-    border = np.concatenate([paper[0], paper[-1], paper[:, 0], paper[:, -1]])
-    return (~border).mean() >= 0.25
+    return (~border(paper)).mean() >= 0.25
 
 
 def _sheet_of(small, paper, edge):
@@ -473,7 +477,7 @@ def holes_filled(region):
     from scipy import ndimage
 
     outside, _ = ndimage.label(~region)
-    reaches_edge = np.unique(np.concatenate([outside[0], outside[-1], outside[:, 0], outside[:, -1]]))
+    reaches_edge = np.unique(border(outside))
     return region | ~np.isin(outside, reaches_edge)
 
 
@@ -511,6 +515,15 @@ def vividness(picture):
     return vivid * values[..., 3] if values.shape[-1] == 4 else vivid  # a transparent pixel shows no colour
 
 
+def drawn_on_a_computer(gray):
+    """True for a picture whose edges are all one exact shade and whose strokes all lie on one side of it
+    (darker, or lighter): a drawing on a canvas. A camera or a scanner leaves noise on the paper, and
+    a desk would show in shades of its own: there is no sheet to look for."""
+    edges = border(gray)
+    paper = edges[0]
+    return bool((edges == paper).all() and ((gray <= paper).all() or (gray >= paper).all()))
+
+
 def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
     """The sheet the digit is written on, when the picture shows more than the page (a desk, a table).
 
@@ -526,7 +539,7 @@ def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
     Then the picture is cut to the box around the sheet, and what lies in the box outside the
     sheet (a corner of the desk, the sheet's very edge) takes the brightness of the nearest
     paper, so the steps after see a page that fills their picture. Pictures under
-    PAGE_SEARCH_SMALLEST pixels on a side are not searched.
+    PAGE_SEARCH_SMALLEST pixels on a side, and drawings (`drawn_on_a_computer`), are not searched.
     Returns (the page: gray cut to the sheet, its surroundings replaced; the sheet's mask in
     it); gray itself and an all-True mask when the page already fills the picture.
     """
@@ -534,7 +547,7 @@ def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
     from scipy import ndimage
 
     whole = np.ones(gray.shape, dtype=bool)
-    if min(gray.shape) < PAGE_SEARCH_SMALLEST:
+    if min(gray.shape) < PAGE_SEARCH_SMALLEST or drawn_on_a_computer(gray):
         return gray, whole
     small = fit_into_box(gray, side) if max(gray.shape) > side else gray
     sheet = sheet_in(small)
@@ -600,18 +613,29 @@ def _clear_lines(ink, sheet, coverage, lighter_than):
     step = -(-len(rows) // LINE_SEARCH_PIXELS)  # a few thousand inked pixels show the direction as well
     rows, cols = rows[::step], cols[::step]
 
-    def peakiest(angles):
-        # Along the lines' direction the inked pixels pile up in a few rows: the profile is peakiest.
-        # Every angle at once: angle i's rows are counted from i * span on, in one bincount.
+    def profiles(angles):
+        # How many inked pixels lie on each row along each angle: angle i's rows are counted from i * span
+        # on, so that every angle takes one bincount.
         along = np.round(rows - cols * np.tan(np.radians(angles))[:, None]).astype(int)
         along -= along.min(axis=1, keepdims=True)
         span = along.max() + 1
-        profiles = np.bincount((along + span * np.arange(len(angles))[:, None]).ravel(),
-                               minlength=span * len(angles)).reshape(len(angles), span)
-        return angles[np.argmax(np.square(profiles).sum(axis=1))]
+        return np.bincount((along + span * np.arange(len(angles))[:, None]).ravel(),
+                           minlength=span * len(angles)).reshape(len(angles), span)
 
-    coarse = peakiest(LINE_ANGLES)
-    slope = np.tan(np.radians(peakiest(coarse + np.arange(-1.5, 1.75, 0.25))))
+    def peakiest(piles):  # along the lines' direction the inked pixels pile up in a few rows
+        return np.argmax(np.square(piles).sum(axis=1))
+
+    coarse = LINE_ANGLES[peakiest(profiles(LINE_ANGLES))]
+    fine = coarse + np.arange(-1.5, 1.75, 0.25)
+    piles = profiles(fine)
+    best = peakiest(piles)
+    # A line runs across 30% of the sheet's widest row or more, and ink covers `coverage` of it: when the
+    # fullest row along the lines' direction holds under half that (counting every `step`-th inked pixel,
+    # `step` times), there is no line.
+    shortest = 0.3 * sheet.sum(axis=1).max()
+    if piles[best].max() * step < 0.5 * coverage * shortest:
+        return
+    slope = np.tan(np.radians(fine[best]))
     height, width = ink.shape
     # Which line along the direction each pixel lies on: its row, shifted by how far the line has risen by
     # its column.
@@ -620,7 +644,7 @@ def _clear_lines(ink, sheet, coverage, lighter_than):
     # A line runs across the sheet, not the desk.
     pixels = np.bincount(along) if sheet.all() else np.bincount(along, weights=sheet.ravel())
     inked = np.bincount(along[inked_pixels.ravel()], minlength=len(pixels))
-    is_line = (inked >= coverage * pixels) & (pixels >= 0.3 * sheet.sum(axis=1).max())
+    is_line = (inked >= coverage * pixels) & (pixels >= shortest)
     if not is_line.any():
         return
     # A ruled line is thin and lighter than the pen. A wider band is a line only when it is much lighter (a
@@ -643,8 +667,7 @@ def paper_is_light(gray):
     """True when the paper is lighter than the ink. The paper is the picture's border (a digit rarely touches
     all four edges), and it is light when it lies nearer the picture's brightest pixels than its darkest:
     white paper photographed in a dim room is darker than middle grey, yet lighter than the pen on it."""
-    border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
-    paper = np.median(border)
+    paper = np.median(border(gray))
     # The extremes, not a speck of dust or glare; every fourth pixel tells them as well, four times sooner.
     darkest, brightest = np.percentile(gray[::2, ::2], [0.1, 99.9])
     if brightest - darkest < 1e-3:  # one shade all over: no ink to compare with

@@ -15,9 +15,9 @@ from PIL import Image, ImageFilter
 from course.cli import cli
 from course.data import load_sample
 from course.datasets.photos import CANVASES, drawing, photograph
-from course.preprocess import (LINES_REMOVED, MNISTIFIED, PAGE_FOUND, STROKES_THINNED, WORKING_SIDE, lines_removed,
-                               mnistify, mnistify_steps, page_found, paper_is_light, shrunk_to_working_side,
-                               steps_explained, stroke_width, to_grayscale, vividness)
+from course.preprocess import (LINES_REMOVED, MNISTIFIED, PAGE_FOUND, STROKES_THINNED, WORKING_SIDE,
+                               drawn_on_a_computer, lines_removed, mnistify, mnistify_steps, page_found, paper_is_light,
+                               shrunk_to_working_side, steps_explained, stroke_width, to_grayscale, vividness)
 from helpers import unseen_digits
 
 SAMPLE = load_sample()
@@ -136,6 +136,21 @@ def test_a_page_that_fills_the_picture_is_kept_whole():
     for canvas in CANVASES:  # a white stroke on a black canvas is not a sheet on a dark desk
         steps = mnistify_steps(drawing(digit, rng, canvas))
         assert np.array_equal(steps[PAGE_FOUND], steps["grayscale"])
+
+
+def test_a_drawing_is_told_from_a_sheet_on_a_desk_even_a_flat_one():
+    """Canvases are not searched for a sheet; a photo is, and so is a sheet pasted on a desk of one flat shade."""
+    rng = np.random.default_rng(13)
+    digit = unseen_digits(1, seed=14)[0][0]
+    assert all(drawn_on_a_computer(to_grayscale(drawing(digit, rng, canvas))) for canvas in CANVASES)
+    assert not drawn_on_a_computer(to_grayscale(photograph(digit, rng)))
+    pasted = np.full((300, 400), 120, np.uint8)  # a grey desk
+    pasted[60:240, 110:290] = 245  # the sheet, lighter than the desk
+    pasted[90:210, 140:260] = np.minimum(245, 255 - np.asarray(Image.fromarray(digit).resize((120, 120))))
+    assert not drawn_on_a_computer(to_grayscale(pasted))  # the ink is darker than the desk, the sheet lighter
+    page, sheet = page_found(to_grayscale(pasted))
+    assert page.shape[0] < 200 and page.shape[1] < 200 and 0.15 < sheet.sum() / pasted.size < 0.3
+    assert likeness(mnistify(pasted), mnistify(digit)) > 0.9
 
 
 def test_a_ruled_line_through_the_digit_goes_and_the_strokes_it_crosses_stay():
