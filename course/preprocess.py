@@ -11,6 +11,7 @@ an image that looks like MNIST, because a model only knows what it was shown;
 `read_image` opens such a photo or scan as an array.
 """
 
+import math
 import threading
 from pathlib import Path
 
@@ -225,9 +226,10 @@ def read_image(source):
 
     `source` is a file's path, or the file's bytes (as a web page uploads them).
     PNG, JPEG, BMP, GIF (its first frame), TIFF, WebP and every other format Pillow opens by
-    itself (not EPS, which needs Ghostscript), up to MOST_PIXELS pixels; a larger JPEG (a 50, 108
-    or 200 megapixel phone photo; up to MOST_JPEG_PIXELS) is decoded at a half, a quarter or an
-    eighth of its size. A photo is turned upright as its EXIF orientation says. Palette
+    itself (not EPS, which needs Ghostscript), up to MOST_PIXELS pixels, and JPEG (a phone's photo)
+    up to MOST_JPEG_PIXELS; a JPEG over twice WORKING_SIDE long is decoded at a half, a quarter or
+    an eighth of its size, still WORKING_SIDE long or more. A photo is turned upright as its EXIF
+    orientation says. Palette
     images keep their transparency as RGBA; 16-bit and floating-point grayscale are scaled to 0-255.
     Raises ImageError (missing, empty, not an image, damaged; ImageTooLarge: too many
     pixels) with a one-line reason.
@@ -268,11 +270,12 @@ def read_image(source):
             if pixels > limit:
                 raise ImageTooLarge(f"the image has {image.width}x{image.height} pixels; at most "
                                     f"{limit / 1e6:.0f} million are read: save a smaller copy")
-            if jpeg and pixels > MOST_PIXELS:
-                # JPEG decodes at a half, a quarter or an eighth of its size at no cost: the smallest of these
-                # that is still twice WORKING_SIDE long, so that `shrunk_to_working_side` averages whole blocks of it.
-                scale = 2 * WORKING_SIDE / max(image.size)
-                image.draft(image.mode, (round(image.width * scale), round(image.height * scale)))
+            if jpeg:
+                # A JPEG decodes at a half, a quarter or an eighth of its size in a fraction of the time: the
+                # smallest of these still WORKING_SIDE long, all that mnistify works on (a 12-megapixel photo:
+                # 1000x750 pixels, in about a seventh of the time).
+                scale = WORKING_SIDE / max(image.size)
+                image.draft(image.mode, (math.ceil(image.width * scale), math.ceil(image.height * scale)))
             image.seek(0)  # an animated GIF: its first frame
             # A phone stores a photo as the sensor saw it, plus an EXIF note of how to turn it upright.
             return _pixels(ImageOps.exif_transpose(image))
@@ -606,17 +609,15 @@ def lines_removed(ink, sheet=None, coverage=0.5, lighter_than=0.6):
 
 
 def _clear_lines(ink, sheet, coverage, lighter_than):
-    inked_pixels = ink > 0
-    rows, cols = np.nonzero(inked_pixels)
+    rows, cols = np.nonzero(ink > 0)  # every inked pixel: the lines are looked for among these alone
     if len(rows) == 0:
         return
     step = -(-len(rows) // LINE_SEARCH_PIXELS)  # a few thousand inked pixels show the direction as well
-    rows, cols = rows[::step], cols[::step]
 
     def profiles(angles):
         # How many inked pixels lie on each row along each angle: angle i's rows are counted from i * span
         # on, so that every angle takes one bincount.
-        along = np.round(rows - cols * np.tan(np.radians(angles))[:, None]).astype(int)
+        along = np.round(rows[::step] - cols[::step] * np.tan(np.radians(angles))[:, None]).astype(int)
         along -= along.min(axis=1, keepdims=True)
         span = along.max() + 1
         return np.bincount((along + span * np.arange(len(angles))[:, None]).ravel(),
@@ -635,32 +636,44 @@ def _clear_lines(ink, sheet, coverage, lighter_than):
     shortest = 0.3 * sheet.sum(axis=1).max()
     if piles[best].max() * step < 0.5 * coverage * shortest:
         return
-    slope = np.tan(np.radians(fine[best]))
-    height, width = ink.shape
-    # Which line along the direction each pixel lies on: its row, shifted by how far the line has risen by
-    # its column.
-    along = np.arange(height)[:, None] + np.round(-np.arange(width) * slope).astype(int)[None, :]
-    along = (along - along.min()).ravel()
-    # A line runs across the sheet, not the desk.
-    pixels = np.bincount(along) if sheet.all() else np.bincount(along, weights=sheet.ravel())
-    inked = np.bincount(along[inked_pixels.ravel()], minlength=len(pixels))
+    # Which line along the direction a pixel lies on: its row, shifted by how far the line has risen by its
+    # column.
+    rise = np.round(-np.arange(ink.shape[1]) * np.tan(np.radians(fine[best]))).astype(int)
+    rise -= rise.min()
+    along = rows + rise[cols]
+    pixels = _pixels_along(sheet, rise)  # a line runs across the sheet, not the desk
+    inked = np.bincount(along, minlength=len(pixels))
     is_line = (inked >= coverage * pixels) & (pixels >= shortest)
     if not is_line.any():
         return
     # A ruled line is thin and lighter than the pen. A wider band is a line only when it is much lighter (a
     # page's edge and its shadow on a light desk); otherwise it is the stroke of a large digit (a 0's side).
-    ink_along = np.bincount(along, weights=ink.ravel(), minlength=len(pixels)) / np.maximum(inked, 1)
-    along = along.reshape(ink.shape)
+    values = ink[rows, cols]
+    ink_along = np.bincount(along, weights=values, minlength=len(pixels)) / np.maximum(inked, 1)
     for start, stop in runs(is_line):
         thin = stop - start <= LINE_WIDTH * ink.shape[0] + 2
         if ink_along[start:stop].mean() > (lighter_than if thin else WIDE_LINE_LIGHTER_THAN):
             is_line[start:stop] = False
     if not is_line.any():
         return
-    line_level = np.median(ink[is_line[along] & (ink > 0)])
+    line_level = np.median(values[is_line[along]])
     near_line = np.convolve(is_line, np.ones(3), mode="same") > 0  # its blurred edges too
-    keep_above = line_level + 0.5 * (1 - line_level)
-    ink[near_line[along] & (ink < keep_above)] = 0
+    cleared = near_line[along] & (values < line_level + 0.5 * (1 - line_level))
+    ink[rows[cleared], cols[cleared]] = 0
+
+
+def _pixels_along(sheet, rise):
+    """How many of the sheet's pixels lie on each line that rises by `rise` (one number per column). Column
+    c holds lines rise[c] to rise[c] + height - 1: counted for a whole rectangle by adding 1 where each
+    column starts and taking 1 away where it ends, then the pixels off the sheet one by one."""
+    height = sheet.shape[0]
+    changes = np.bincount(rise, minlength=rise.max() + height + 1) - np.bincount(rise + height,
+                                                                                minlength=rise.max() + height + 1)
+    pixels = np.cumsum(changes)[:-1]
+    if sheet.all():
+        return pixels
+    off_rows, off_cols = np.nonzero(~sheet)
+    return pixels - np.bincount(off_rows + rise[off_cols], minlength=len(pixels))
 
 
 def paper_is_light(gray):
