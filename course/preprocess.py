@@ -435,7 +435,9 @@ def _sheet_by_threshold(small, threshold, edge):
     # The lines of ruled paper may cut the paper into bands, the largest of which can pass for a small sheet:
     # with gaps of up to 4 pixels closed, the whole sheet is found, and the larger of the two is the sheet.
     closed = _largest_region(ndimage.binary_closing(np.pad(light, 2, mode="edge"), iterations=2)[2:-2, 2:-2])
-    found = [_sheet_of(small, paper, edge), _sheet_of(small, closed, edge) if closed is not None and _desk_shows(closed) else None]
+    found = [_sheet_of(small, paper, edge)]
+    if closed is not None and _desk_shows(closed):
+        found.append(_sheet_of(small, closed, edge))
     return max((sheet for sheet in found if sheet is not None), key=np.count_nonzero, default=None)
 
 
@@ -568,11 +570,12 @@ def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
     # The picture is cut to the box around the sheet: the steps after work on the page alone, which is
     # quicker the smaller the sheet. The box, found in the small copy, is measured out in the picture.
     box = ink_box(sheet)
-    cut = tuple(slice(int(part.start * full / short), min(full, -int(-part.stop * full // short)))
+    cut = tuple(slice(math.floor(part.start * full / short), min(full, math.ceil(part.stop * full / short)))
                 for part, full, short in zip(box, gray.shape, small.shape))
-    size = (cut[1].stop - cut[1].start, cut[0].stop - cut[0].start)
-    sheet = np.asarray(Image.fromarray(sheet[box].astype(np.uint8) * 255).resize(size, Image.Resampling.NEAREST)) > 127
     page = gray[cut]
+    size = (page.shape[1], page.shape[0])
+    sheet = np.asarray(Image.fromarray(sheet[box].astype(np.uint8) * 255).resize(size, Image.Resampling.NEAREST))
+    sheet = sheet > 127
     on_sheet = page[sheet]
     if on_sheet.size == 0 or np.median(on_sheet) - np.percentile(on_sheet, 0.5) < 0.15:
         return gray, whole  # nothing is written on it: not the page the digit is on
@@ -589,9 +592,10 @@ def lines_removed(ink, sheet=None, coverage=0.5, lighter_than=0.6):
     it, a row of the sheet's pixels (all of them without `sheet`, a mask) of which at least
     `coverage` carry ink is a line, when the band of such rows is thin (LINE_WIDTH) and its
     ink is lighter than `lighter_than` (the pen is 1.0), or wider but lighter than
-    WIDE_LINE_LIGHTER_THAN (a page's edge and shadow). On a line, only pixels clearly darker than the line (the pen crossing it) are kept. Last,
-    any long mark (a quarter of the picture) that is nowhere as dark as `lighter_than` goes
-    too: what is left of a line, or a page's edge and shadow on a desk as light as the paper.
+    WIDE_LINE_LIGHTER_THAN (a page's edge and shadow). On a line, only pixels clearly darker
+    than the line (the pen crossing it) are kept. Last, any long mark (a quarter of the
+    picture) that is nowhere as dark as `lighter_than` goes too: what is left of a line, or a
+    page's edge and shadow on a desk as light as the paper.
     """
     from scipy import ndimage
 
@@ -667,9 +671,9 @@ def _pixels_along(sheet, rise):
     c holds lines rise[c] to rise[c] + height - 1: counted for a whole rectangle by adding 1 where each
     column starts and taking 1 away where it ends, then the pixels off the sheet one by one."""
     height = sheet.shape[0]
-    changes = np.bincount(rise, minlength=rise.max() + height + 1) - np.bincount(rise + height,
-                                                                                minlength=rise.max() + height + 1)
-    pixels = np.cumsum(changes)[:-1]
+    lines = rise.max() + height
+    starts_and_ends = np.bincount(rise, minlength=lines + 1) - np.bincount(rise + height, minlength=lines + 1)
+    pixels = np.cumsum(starts_and_ends)[:-1]
     if sheet.all():
         return pixels
     off_rows, off_cols = np.nonzero(~sheet)
