@@ -30,7 +30,7 @@ PAGE_SEARCH_SIDE = 100  # pixels: the page is looked for in a copy this long, wh
 PAGE_SEARCH_SMALLEST = 64  # pixels: a picture smaller than this on a side is no photo of a sheet on a desk
 SMALLEST_SHEET = 0.03  # of the picture: a sticky note photographed from a step away still covers this much
 LINE_ANGLES = np.arange(-12, 13, 2)  # degrees from the rows (and columns) a paper's lines may run, then refined
-LINE_WIDTH = 0.02  # of the picture's height: a ruled line is at most this thick (plus 2 pixels of blur)
+LINE_WIDTH = 0.02  # of the page's height: a ruled line is at most this thick (plus 2 pixels of blur)
 WIDE_LINE_LIGHTER_THAN = 0.4  # a band wider than LINE_WIDTH is cleared only when its ink is under this
 LINE_SEARCH_PIXELS = 3000  # inked pixels looked at to find the lines' direction
 
@@ -133,7 +133,7 @@ def mnistify_steps(image):
     original = np.asarray(image)
     shrunk = shrunk_to_working_side(original)
     gray = to_grayscale(shrunk)
-    if max(gray.shape) > WORKING_SIDE:  # a float picture
+    if max(gray.shape) > WORKING_SIDE:  # a picture of floats, which Pillow does not shrink
         gray = fit_into_box(gray, WORKING_SIDE)
     page, sheet = page_found(gray, colour=shrunk)
     ink = ink_high(page)
@@ -226,11 +226,10 @@ def read_image(source):
 
     `source` is a file's path, or the file's bytes (as a web page uploads them).
     PNG, JPEG, BMP, GIF (its first frame), TIFF, WebP and every other format Pillow opens by
-    itself (not EPS, which needs Ghostscript), up to MOST_PIXELS pixels, and JPEG (a phone's photo)
-    up to MOST_JPEG_PIXELS; a JPEG over twice WORKING_SIDE long is decoded at a half, a quarter or
-    an eighth of its size, still WORKING_SIDE long or more. A photo is turned upright as its EXIF
-    orientation says. Palette
-    images keep their transparency as RGBA; 16-bit and floating-point grayscale are scaled to 0-255.
+    itself (not EPS, which needs Ghostscript), up to MOST_PIXELS pixels; a larger JPEG (a 50, 108
+    or 200 megapixel phone photo; up to MOST_JPEG_PIXELS) is decoded at a half, a quarter or an
+    eighth of its size. A photo is turned upright as its EXIF orientation says. Palette images
+    keep their transparency as RGBA; 16-bit and floating-point grayscale are scaled to 0-255.
     Raises ImageError (missing, empty, not an image, damaged; ImageTooLarge: too many
     pixels) with a one-line reason.
     """
@@ -270,12 +269,12 @@ def read_image(source):
             if pixels > limit:
                 raise ImageTooLarge(f"the image has {image.width}x{image.height} pixels; at most "
                                     f"{limit / 1e6:.0f} million are read: save a smaller copy")
-            if jpeg:
-                # A JPEG decodes at a half, a quarter or an eighth of its size in a fraction of the time: the
-                # smallest of these still WORKING_SIDE long, all that mnistify works on (a 12-megapixel photo:
-                # 1000x750 pixels, in about a seventh of the time).
-                scale = WORKING_SIDE / max(image.size)
-                image.draft(image.mode, (math.ceil(image.width * scale), math.ceil(image.height * scale)))
+            if jpeg and pixels > MOST_PIXELS:
+                # JPEG decodes at a half, a quarter or an eighth of its size at no cost: the smallest of these
+                # that is still twice WORKING_SIDE long. (Only here: a learner is told the size of the picture
+                # as read, which should be their photo's own.)
+                scale = 2 * WORKING_SIDE / max(image.size)
+                image.draft(image.mode, (round(image.width * scale), round(image.height * scale)))
             image.seek(0)  # an animated GIF: its first frame
             # A phone stores a photo as the sensor saw it, plus an EXIF note of how to turn it upright.
             return _pixels(ImageOps.exif_transpose(image))
@@ -313,8 +312,8 @@ def shrunk_to_working_side(picture):
     `fit_into_box` does); anything else as it is."""
     from PIL import Image
 
-    if max(picture.shape[:2]) <= WORKING_SIDE or picture.dtype != np.uint8:
-        return picture
+    if max(picture.shape[:2]) <= WORKING_SIDE or picture.dtype != np.uint8 or picture.shape[2:] not in ((), (3,), (4,)):
+        return picture  # (`to_grayscale` says what is wrong with a picture of another shape)
     image = Image.fromarray(picture)
     factor = max(picture.shape[:2]) // WORKING_SIDE
     if factor >= 2:
@@ -521,12 +520,12 @@ def vividness(picture):
 
 
 def drawn_on_a_computer(gray):
-    """True for a picture whose edges are all one exact shade and whose strokes all lie on one side of it
-    (darker, or lighter): a drawing on a canvas. A camera or a scanner leaves noise on the paper, and
-    a desk would show in shades of its own: there is no sheet to look for."""
+    """True for a picture whose edges are all one exact shade and whose strokes are all darker: dark
+    strokes on a light canvas. A camera or a scanner leaves noise on paper, and a sheet would be
+    lighter than what lies around it: there is no sheet to look for. (A light canvas only: a photo's
+    dark desk can be crushed to one shade of black, with a white sheet on it.)"""
     edges = border(gray)
-    paper = edges[0]
-    return bool((edges == paper).all() and ((gray <= paper).all() or (gray >= paper).all()))
+    return bool((edges == edges[0]).all() and (gray <= edges[0]).all())
 
 
 def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
@@ -594,8 +593,8 @@ def lines_removed(ink, sheet=None, coverage=0.5, lighter_than=0.6):
     ink is lighter than `lighter_than` (the pen is 1.0), or wider but lighter than
     WIDE_LINE_LIGHTER_THAN (a page's edge and shadow). On a line, only pixels clearly darker
     than the line (the pen crossing it) are kept. Last, any long mark (a quarter of the
-    picture) that is nowhere as dark as `lighter_than` goes too: what is left of a line, or a
-    page's edge and shadow on a desk as light as the paper.
+    page, `ink`, long) that is nowhere as dark as `lighter_than` goes too: what is left of a
+    line, or a page's edge and shadow on a desk as light as the paper.
     """
     from scipy import ndimage
 

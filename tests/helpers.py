@@ -4,6 +4,8 @@ Fixtures live in conftest.py; everything a test imports lives here.
 """
 
 import json
+import signal
+import subprocess
 import time
 
 import numpy as np
@@ -81,3 +83,10 @@ def wait_until(condition, process, patience=300):
         assert process.poll() is None, "the process ended before it got there"
         time.sleep(0.05)
     raise AssertionError(f"still not there after {patience} s of polling")
+
+
+def started_as_from_a_terminal(command, **options):
+    """subprocess.Popen(command, **options) with Ctrl-C (SIGINT) at its default, as in a learner's terminal. A
+    shell that runs a job in the background (`.ci/run &`, `nohup`) has Ctrl-C ignored in it, every process it
+    starts inherits that, and a test that stops a program with Ctrl-C would wait for ever."""
+    return subprocess.Popen(command, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL), **options)

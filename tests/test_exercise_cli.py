@@ -7,7 +7,7 @@ import sys
 import threading
 
 from click.testing import CliRunner
-from helpers import wait_until
+from helpers import started_as_from_a_terminal, wait_until
 
 from course.cli import cli
 from course.exercises import EXERCISES
@@ -93,18 +93,21 @@ def test_numpy_check_does_not_import_tensorflow(tmp_path):
 def test_watch_rechecks_on_save_even_by_rename_and_stops_cleanly_on_ctrl_c(tmp_path):
     path = tmp_path / "ex2_1_relu.py"
     path.write_text(RIGHT_RELU.replace("np.maximum(z, 0)", "z"))
-    watcher = subprocess.Popen(["course", "check", "--watch", str(path)], stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+    watcher = started_as_from_a_terminal(["course", "check", "--watch", str(path)], stdout=subprocess.PIPE,
+                                         stderr=subprocess.STDOUT, text=True)
     lines = []
     reader = threading.Thread(target=lambda: lines.extend(watcher.stdout), daemon=True)
     reader.start()
-    wait_until(lambda: "Stuck?" in "".join(lines), watcher)  # the first verdict: the file is wrong
-    replacement = tmp_path / "new-version.tmp"
-    replacement.write_text(RIGHT_RELU)
-    os.replace(replacement, path)  # how many editors save: write a new file, rename it over the old
-    wait_until(lambda: "Passed!" in "".join(lines), watcher)
-    watcher.send_signal(signal.SIGINT)
-    assert watcher.wait(timeout=300) == 0, "".join(lines)
+    try:
+        wait_until(lambda: "Stuck?" in "".join(lines), watcher)  # the first verdict: the file is wrong
+        replacement = tmp_path / "new-version.tmp"
+        replacement.write_text(RIGHT_RELU)
+        os.replace(replacement, path)  # how many editors save: write a new file, rename it over the old
+        wait_until(lambda: "Passed!" in "".join(lines), watcher)
+        watcher.send_signal(signal.SIGINT)
+        assert watcher.wait(timeout=300) == 0, "".join(lines)
+    finally:
+        watcher.kill()  # a failed test leaves no watcher behind
     reader.join(timeout=300)
     output = "".join(lines)
     assert output.count("Checking") == 2

@@ -18,7 +18,7 @@ from importlib import resources
 
 import pytest
 
-from helpers import picture
+from helpers import picture, started_as_from_a_terminal
 
 PAD = 280  # the drawing pad's size in CSS pixels (index.html)
 BROWSER = shutil.which("chromium") and shutil.which("chromedriver")
@@ -32,9 +32,10 @@ needs_browser = pytest.mark.skipif(not BROWSER, reason="no headless browser: ins
 
 def start_server(*args):
     """`course serve --no-open --data sample ARGS` in its own process; returns (process, the page's address)."""
-    process = subprocess.Popen([sys.executable, "-c", "from course.cli import main; main()", "serve", "--no-open",
-                                "--data", "sample", "--port", "0", *args], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, env=os.environ | {"PYTHONUNBUFFERED": "1"})
+    process = started_as_from_a_terminal(
+        [sys.executable, "-c", "from course.cli import main; main()", "serve", "--no-open", "--data", "sample",
+         "--port", "0", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=os.environ | {"PYTHONUNBUFFERED": "1"})
     first = process.stdout.readline()
     found = re.search(r"The page is at (http://\S+/)", first)
     assert found, first + process.stderr.read() if process.poll() is not None else first

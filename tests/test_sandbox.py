@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import wait_until
+from helpers import started_as_from_a_terminal, wait_until
 
 from course import sandbox
 from course.checker import check
@@ -196,8 +196,8 @@ def running_check(tmp_path, *options):
     path = tmp_path / "ex1_2_sigmoid.py"
     path.write_text("# course exercise: 1.2\n" + orphan(marker) + started_file(tmp_path)
                     + "def sigmoid(z):\n    while True:\n        pass\n")
-    checker = subprocess.Popen(["course", "check", *options, str(path)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    checker = started_as_from_a_terminal(["course", "check", *options, str(path)],
+                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     wait_until(lambda: (tmp_path / "started").exists() and processes_with(marker, grace=0), checker)
     return checker, marker
 
