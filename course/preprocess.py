@@ -394,15 +394,15 @@ def rectangularity(region):
     return float(area / areas.min())
 
 
-def sheet_in(small):
+def sheet_in(small, light_desk=True):
     """The mask of a light sheet lying on something darker in a small picture, or None (see `page_found`).
 
-    First by brightness (a dark or grey desk); then, for a desk nearly as light as the paper, in
-    the picture with the light's fall-off divided out (`shading`, measured again on the desk
-    alone), where the paper is a few percent brighter than the desk all over.
+    First by brightness (a dark or grey desk); then, unless `light_desk` is False, for a desk
+    nearly as light as the paper, in the picture with the light's fall-off divided out (`shading`,
+    measured again on the desk alone), where the paper is a few percent brighter than the desk all over.
     """
     sheet = _sheet_by_threshold(small, otsu_threshold(small), edge=0.1)
-    if sheet is not None:
+    if sheet is not None or not light_desk:
         return sheet
     evened = small / np.maximum(shading(small), 1e-3)
     for _ in range(3):  # measure the light again on what looks like desk alone, until paper and desk split
@@ -519,15 +519,6 @@ def vividness(picture):
     return vivid * values[..., 3] if values.shape[-1] == 4 else vivid  # a transparent pixel shows no colour
 
 
-def drawn_on_a_computer(gray):
-    """True for a picture whose edges are all one exact shade and whose strokes are all darker: dark
-    strokes on a light canvas. A camera or a scanner leaves noise on paper, and a sheet would be
-    lighter than what lies around it: there is no sheet to look for. (A light canvas only: a photo's
-    dark desk can be crushed to one shade of black, with a white sheet on it.)"""
-    edges = border(gray)
-    return bool((edges == edges[0]).all() and (gray <= edges[0]).all())
-
-
 def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
     """The sheet the digit is written on, when the picture shows more than the page (a desk, a table).
 
@@ -543,7 +534,9 @@ def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
     Then the picture is cut to the box around the sheet, and what lies in the box outside the
     sheet (a corner of the desk, the sheet's very edge) takes the brightness of the nearest
     paper, so the steps after see a page that fills their picture. Pictures under
-    PAGE_SEARCH_SMALLEST pixels on a side, and drawings (`drawn_on_a_computer`), are not searched.
+    PAGE_SEARCH_SMALLEST pixels on a side are not searched; in a picture whose edges are all one
+    exact shade (a drawing on a canvas, or a desk the camera crushed to black), only a sheet
+    clearly lighter than that shade is looked for: a desk under uneven light is never one shade.
     Returns (the page: gray cut to the sheet, its surroundings replaced; the sheet's mask in
     it); gray itself and an all-True mask when the page already fills the picture.
     """
@@ -551,10 +544,10 @@ def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
     from scipy import ndimage
 
     whole = np.ones(gray.shape, dtype=bool)
-    if min(gray.shape) < PAGE_SEARCH_SMALLEST or drawn_on_a_computer(gray):
+    if min(gray.shape) < PAGE_SEARCH_SMALLEST:
         return gray, whole
     small = fit_into_box(gray, side) if max(gray.shape) > side else gray
-    sheet = sheet_in(small)
+    sheet = sheet_in(small, light_desk=not (border(gray) == gray[0, 0]).all())
     if sheet is None and colour is not None and colour.ndim == 3 and colour.dtype == np.uint8:
         # a coloured note on a grey or white desk: found by its colour
         vivid = vividness(np.asarray(Image.fromarray(colour).resize(small.shape[::-1], Image.Resampling.BOX)))
