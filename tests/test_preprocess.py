@@ -95,6 +95,10 @@ def test_mnistify_steps_are_in_order_and_blank_image_is_refused():
                            "strokes thinned", "fitted into 20x20", "centred in 28x28"]
     with pytest.raises(ValueError, match="no ink"):
         mnistify(np.full((50, 50), 200, dtype=np.uint8))
+    for channels in (1, 2, 5):  # small or large (shrunk first), a picture of another shape is named
+        for side in (100, 1000):
+            with pytest.raises(ValueError, match=rf"expected a \(h, w\).*got shape \({side}, {side}, {channels}\)"):
+                mnistify(np.zeros((side, side, channels), dtype=np.uint8))
 
 
 def test_mnistify_leaves_real_mnist_digits_nearly_as_they_are():
