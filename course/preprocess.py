@@ -547,7 +547,8 @@ def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
     if min(gray.shape) < PAGE_SEARCH_SMALLEST:
         return gray, whole
     small = fit_into_box(gray, side) if max(gray.shape) > side else gray
-    sheet = sheet_in(small, light_desk=not (border(gray) == gray[0, 0]).all())
+    one_shade_around = (border(gray) == gray[0, 0]).all()  # a canvas, or a desk crushed to black
+    sheet = sheet_in(small, light_desk=not one_shade_around)
     if sheet is None and colour is not None and colour.ndim == 3 and colour.dtype == np.uint8:
         # a coloured note on a grey or white desk: found by its colour
         vivid = vividness(np.asarray(Image.fromarray(colour).resize(small.shape[::-1], Image.Resampling.BOX)))
