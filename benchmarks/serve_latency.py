@@ -126,9 +126,10 @@ def main():
     from werkzeug.serving import make_server
 
     from course.quiet import quiet_tensorflow
+
+    quiet_tensorflow()  # first: once course.serve has imported TensorFlow, this would leave its warnings on
     from course.serve import Models, create_app
 
-    quiet_tensorflow()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
 
     models = Models()
