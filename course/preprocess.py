@@ -167,7 +167,7 @@ def steps_explained(steps):
     original, gray, page = steps["original"], steps["grayscale"], steps[PAGE_FOUND]
     ink, unlined, cropped = steps["ink made high"], steps[LINES_REMOVED], steps["cropped"]
     fitted = steps[f"fitted into {MNIST_BOX}x{MNIST_BOX}"]
-    whole = page.shape == gray.shape and np.array_equal(page, gray)
+    whole = np.array_equal(page, gray)
     cleared = int(np.count_nonzero((ink > 0) & (unlined == 0)))
     thinned, width = steps[STROKES_THINNED], stroke_width(cropped)
     form = {2: "grayscale", 3: "colour"}.get(original.ndim, "colour")
@@ -429,8 +429,10 @@ def _sheet_by_threshold(small, threshold, edge):
         return None
     light = small > threshold
     paper = _largest_region(light)
+    # With its gaps closed the paper only grows, and the desk shows still less: no need to close them. (Another
+    # region could outgrow it once closed; that one is not looked for.)
     if paper is None or not _desk_shows(paper):
-        return None  # closing gaps in the paper only adds to it: the desk would show still less
+        return None
     # The lines of ruled paper may cut the paper into bands, the largest of which can pass for a small sheet:
     # with gaps of up to 4 pixels closed, the whole sheet is found, and the larger of the two is the sheet.
     closed = _largest_region(ndimage.binary_closing(np.pad(light, 2, mode="edge"), iterations=2)[2:-2, 2:-2])
