@@ -20,11 +20,12 @@ import numpy as np
 MNIST_SIZE = 28
 MNIST_BOX = 20  # MNIST digits were scaled to fit a 20x20 box, then centred by mass in 28x28
 MNISTIFIED = f"centred in {MNIST_SIZE}x{MNIST_SIZE}"  # the name of mnistify's last step: its result
-PAGE_FOUND, LINES_REMOVED, STROKES_THINNED = "page found", "lines removed", "strokes thinned"
-# Stroke width over the digit's height: MNIST's median (measured on the sample), and the width above
-# which a digit's strokes are thinned to it (a felt pen, or a small digit enlarged into a blur).
-MNIST_STROKE_WIDTH, THICK_STROKE_WIDTH = 0.15, 0.17
-THINNING_SIDE = 2 * MNIST_BOX  # pixels: a thick digit is thinned at this size, then fitted into MNIST_BOX
+PAGE_FOUND, LINES_REMOVED, STROKES_MATCHED = "page found", "lines removed", "strokes made MNIST's width"
+# Stroke width over the digit's size: MNIST's median (measured on the sample), the width above which a
+# digit's strokes are thinned to it (a felt pen, or a small digit enlarged into a blur), and the width
+# below which they are thickened to it (a ballpoint pen; MNIST's thinnest 1% are 10%).
+MNIST_STROKE_WIDTH, THICK_STROKE_WIDTH, THIN_STROKE_WIDTH = 0.15, 0.17, 0.08
+MATCHING_SIDE = 2 * MNIST_BOX  # pixels: strokes are thinned or thickened at this size, then fitted into MNIST_BOX
 WORKING_SIDE = 640  # pixels: a larger picture (a phone's 4000x3000 photo) is shrunk to this first: quick, and enough
 PAGE_SEARCH_SIDE = 100  # pixels: the page is looked for in a copy this long, which is quick and enough
 PAGE_SEARCH_SMALLEST = 64  # pixels: a picture smaller than this on a side is no photo of a sheet on a desk
@@ -82,13 +83,17 @@ def ink_box(image, threshold=0.0):
     return slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
 
 
-def digit_box(ink, speck_share=0.05):
-    """Like `ink_box`, but a speck of dust is not part of the digit.
+def digit_box(ink, speck_share=0.05, clear=0.35):
+    """Like `ink_box`, but a speck of dust or a faint smudge is not part of the digit.
 
-    Along the rows, then the columns, then the rows again, ink separated from the
-    rest by empty paper and holding less than `speck_share` of all the ink is left
-    out of the box. Returns (rows, cols) slices, or None if there is no ink.
+    The box is decided by the clear ink, at least `clear` of the strongest: a faint remnant
+    (a grid line left over, a shadow's edge, a dark corner of the photo) can spread over the
+    whole picture, and a hairline digit holds too little ink to outweigh it. Along the rows,
+    then the columns, then the rows again, clear ink separated from the rest by empty paper
+    and holding less than `speck_share` of it all is left out of the box. Returns (rows, cols)
+    slices, or None if there is no ink.
     """
+    ink = np.where(ink >= clear * ink.max(), ink, 0) if ink.size and ink.max() > 0 else ink
     box = ink_box(ink)
     if box is None:
         return None
@@ -125,8 +130,8 @@ def mnistify_steps(image):
 
     original -> grayscale (shrunk to WORKING_SIDE pixels when larger) -> page found (cut to the
     sheet; what lies around it, like a desk, is left out) -> ink made high -> lines removed (ruled or
-    squared paper) -> cropped (to the digit, specks of dust left out) -> strokes thinned (when
-    fatter than MNIST's) -> fitted into 20x20 -> centred in 28x28.
+    squared paper) -> cropped (to the digit, specks of dust left out) -> strokes made MNIST's width
+    (when much fatter or thinner) -> fitted into 20x20 -> centred in 28x28.
     `steps_explained` says in a sentence what each did. Raises NoInkError (a ValueError) when
     the image holds no ink.
     """
@@ -143,11 +148,11 @@ def mnistify_steps(image):
     if box is None:
         raise NoInkError("no ink found: the image is blank or has no contrast")
     cropped = unlined[box]
-    thinned = strokes_thinned(cropped)
-    fitted = fit_into_box(thinned, MNIST_BOX)
+    matched = strokes_matched(cropped)
+    fitted = fit_into_box(matched, MNIST_BOX)
     centred = centre_by_mass(fitted, MNIST_SIZE)
     return {"original": original, "grayscale": gray, PAGE_FOUND: page, "ink made high": ink,
-            LINES_REMOVED: unlined, "cropped": cropped, STROKES_THINNED: thinned,
+            LINES_REMOVED: unlined, "cropped": cropped, STROKES_MATCHED: matched,
             f"fitted into {MNIST_BOX}x{MNIST_BOX}": fitted, MNISTIFIED: centred}
 
 
@@ -169,7 +174,7 @@ def steps_explained(steps):
     fitted = steps[f"fitted into {MNIST_BOX}x{MNIST_BOX}"]
     whole = np.array_equal(page, gray)
     cleared = int(np.count_nonzero((ink > 0) & (unlined == 0)))
-    thinned, width = steps[STROKES_THINNED], stroke_width(cropped)
+    matched, width = steps[STROKES_MATCHED], stroke_width(cropped)
     form = {2: "grayscale", 3: "colour"}.get(original.ndim, "colour")
     way_round = "dark ink on light" if paper_is_light(page) else "light ink on dark"
     alpha = original.ndim == 3 and original.shape[2] == 4
@@ -190,11 +195,13 @@ def steps_explained(steps):
                         f"({cleared / np.count_nonzero(ink):.0%} of the ink); where the pen crosses a line it stays."),
         "cropped": f"cropped to the digit, {cropped.shape[1]}x{cropped.shape[0]} pixels; specks of dust "
                    f"outside it are left out.",
-        STROKES_THINNED: f"the strokes, {width:.0%} of the digit's size, " + (
-            f"were thinned towards MNIST's {MNIST_STROKE_WIDTH:.0%}." if thinned is not cropped else
-            f"are as thin as MNIST's (up to {THICK_STROKE_WIDTH:.0%}): left as they are." if width <= THICK_STROKE_WIDTH
-            else f"are a little fatter than MNIST's {MNIST_STROKE_WIDTH:.0%}, by less than a pixel at the "
-                 f"{THINNING_SIDE} pixels they are thinned at: left as they are."),
+        STROKES_MATCHED: f"the strokes, {width:.0%} of the digit's size, " + (
+            f"were {'thinned' if width > MNIST_STROKE_WIDTH else 'thickened'} towards MNIST's "
+            f"{MNIST_STROKE_WIDTH:.0%}." if matched is not cropped else
+            f"are as wide as MNIST's ({THIN_STROKE_WIDTH:.0%} to {THICK_STROKE_WIDTH:.0%}): left as they are."
+            if THIN_STROKE_WIDTH <= width <= THICK_STROKE_WIDTH else
+            f"differ from MNIST's {MNIST_STROKE_WIDTH:.0%} by less than a pixel at the {MATCHING_SIDE} pixels "
+            f"they are matched at: left as they are."),
         f"fitted into {MNIST_BOX}x{MNIST_BOX}": f"scaled to {fitted.shape[1]}x{fitted.shape[0]} so its longer side "
                                                f"is {MNIST_BOX} pixels, as MNIST's digits were.",
         MNISTIFIED: f"placed in {MNIST_SIZE}x{MNIST_SIZE} with its centre of mass in the middle: what the model reads.",
@@ -719,28 +726,34 @@ def stroke_width(ink):
     return 2 * inked.sum() / max(outline.sum(), 1) / max(ink.shape)
 
 
-def strokes_thinned(ink, thick=THICK_STROKE_WIDTH, target=MNIST_STROKE_WIDTH):
-    """Strokes thicker than `thick` (as a share of the digit's size) eroded to MNIST's width `target`.
+def strokes_matched(ink, thin=THIN_STROKE_WIDTH, thick=THICK_STROKE_WIDTH, target=MNIST_STROKE_WIDTH):
+    """Strokes outside `thin`-`thick` (as a share of the digit's size) made MNIST's width `target`.
 
-    MNIST's writers used pens whose strokes are about 15% of a digit's height; a felt pen
-    or a blurred photo gives fatter strokes that close a 4's gap or fill a 9's loop. The
-    digit is shrunk to THINNING_SIDE pixels when larger (`fit_into_box`), then each pixel
-    takes its faintest neighbour within a disc of radius (width - target) / 2 (an erosion).
+    MNIST's writers used pens whose strokes are about 15% of a digit's height. A felt pen or
+    a blurred photo gives fatter strokes that close a 4's gap or fill a 9's loop; a ballpoint
+    pen on a large digit gives hairlines that fade to nothing at 20x20. The digit is shrunk to
+    MATCHING_SIDE pixels when larger (`fit_into_box`), then each pixel takes its faintest
+    neighbour within a disc of radius |width - target| / 2 (an erosion) for fat strokes, or
+    its strongest (a dilation) for thin ones, whose ink, faded by the shrinking, then peaks at 1 again.
     """
     from scipy import ndimage
 
     if not ink.any():
         return ink
     width = stroke_width(ink)
-    side = min(THINNING_SIDE, max(ink.shape))  # thinned at twice the size it will be fitted to: quick
-    radius = (width - target) * side / 2
-    if width <= thick or radius < 1:  # under a pixel, the disc would hold no neighbour
+    side = min(MATCHING_SIDE, max(ink.shape))  # matched at twice the size it will be fitted to: quick
+    radius = abs(width - target) * side / 2
+    if thin <= width <= thick or radius < 1:  # under a pixel, the disc would hold no neighbour
         return ink
     if side < max(ink.shape):
         ink = fit_into_box(ink, side)
     reach = int(radius)
     rows, cols = np.mgrid[-reach:reach + 1, -reach:reach + 1]
-    return ndimage.grey_erosion(ink, footprint=rows ** 2 + cols ** 2 <= radius ** 2 + 0.5)
+    disc = rows ** 2 + cols ** 2 <= radius ** 2 + 0.5
+    if width > thick:
+        return ndimage.grey_erosion(ink, footprint=disc)
+    grown = ndimage.grey_dilation(ink, footprint=disc)
+    return grown / grown.max()
 
 
 def fit_into_box(ink, size=MNIST_BOX):

@@ -5,7 +5,8 @@ photographed with a phone, not only a clean scan. `photograph()` renders such a
 photo from any digit's ink (an MNIST test digit, or a UCI digit, whose writers
 MNIST's training set never saw):
 
-- the pen: black, blue, or pencil (lighter, grainy);
+- the pen: black, blue, or pencil (lighter, grainy), with strokes as wide as MNIST's; or a
+  ballpoint, whose hairline is a small share of a large digit's size;
 - the paper: white, cream, or a yellow sticky note; plain, ruled or squared, its
   lines thin, long and lighter than the pen, and free to cross the digit;
 - the framing: the page fills the frame, or the sheet lies on a desk (dark
@@ -29,7 +30,9 @@ import io
 
 import numpy as np
 
-PENS = {"black pen": (28, 28, 34), "blue pen": (30, 50, 150), "pencil": (85, 85, 92)}
+PENS = {"black pen": (28, 28, 34), "blue pen": (30, 50, 150), "pencil": (85, 85, 92), "ballpoint pen": (25, 35, 110)}
+WIDE_PENS = ("black pen", "blue pen", "pencil")  # drawn at random when a condition names no pen
+HAIRLINE = 2.0  # pixels: a ballpoint's line, whatever the size of the digit
 PAPERS = {"white": (244, 243, 236), "cream": (238, 226, 196), "sticky note": (250, 234, 128)}
 DESKS = {"dark wood": (92, 60, 38), "grey desk": (132, 130, 128), "white desk": (232, 233, 235)}
 LINE_COLOURS = {"ruled": (150, 185, 225), "squared": (165, 185, 205)}  # light blue, blue-grey
@@ -48,6 +51,8 @@ CONDITIONS = {
     "sticky note on a desk": {"paper": "sticky note", "desk": "any"},
     "small sticky note on a desk": {"paper": "sticky note", "desk": "any", "far": True},
     "page in a dim room": {"dim": True},
+    "ballpoint pen on a page": {"pen": "ballpoint pen"},
+    "ballpoint pen, sheet on a desk": {"pen": "ballpoint pen", "desk": "any"},
 }
 CANVASES = ("transparent", "white", "black")
 EXAMPLE_DIGIT, EXAMPLE_SEED = 9, 7  # lesson 4's example: the first 9 of MNIST's test set; the seed frames it
@@ -64,6 +69,17 @@ def enlarge(ink, height):
     ink = ink / (255 if ink.max() > 16 else 16 if ink.max() > 1 else 1)
     big = np.asarray(Image.fromarray(ink, mode="F").resize((height, height), Image.Resampling.BICUBIC))
     return np.clip((big - 0.25) / 0.3, 0, 1)
+
+
+def hairline(strokes, width=HAIRLINE):
+    """The same digit drawn by a ballpoint: the strokes' middle line, `width` pixels wide. The middle is
+    where the strokes are deepest: the pixels no neighbour of which lies a whole pixel further from the paper
+    (the strokes' edges smoothed first, so that their small bumps grow no twigs)."""
+    from scipy import ndimage
+
+    depth = ndimage.distance_transform_edt(ndimage.gaussian_filter(strokes, 0.04 * len(strokes)) > 0.5)
+    middle = (depth > 0) & (depth > ndimage.grey_dilation(depth, size=3) - 1)
+    return np.clip(width / 2 + 0.5 - ndimage.distance_transform_edt(~middle), 0, 1).astype(np.float32)
 
 
 def _channels(level):
@@ -182,8 +198,10 @@ def photograph(ink, rng, pen=None, paper="white", ruling=None, desk=None, far=Fa
     """
     if far and not desk:
         raise ValueError("far=True needs a desk: only a sheet on a desk can be seen from further away")
-    pen = pen or rng.choice(list(PENS))
+    pen = pen or rng.choice(WIDE_PENS)
     strokes = enlarge(ink, int(rng.integers(56, 150)))
+    if pen == "ballpoint pen":
+        strokes = hairline(strokes)
     sheet = write(strokes, rng, pen, paper, ruling)
     if desk:
         photo = on_desk(sheet, rng, rng.choice(list(DESKS)) if desk == "any" else desk, far)

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from course.data import load_sample
-from course.preprocess import (binarize, flatten, ink_box, mnistify, mnistify_steps, normalize, one_hot,
+from course.preprocess import (binarize, digit_box, flatten, ink_box, mnistify, mnistify_steps, normalize, one_hot,
                                pick_classes)
 
 
@@ -92,7 +92,7 @@ def test_mnistify_keeps_the_aspect_ratio():
 def test_mnistify_steps_are_in_order_and_blank_image_is_refused():
     steps = mnistify_steps(stroke_canvas(100, 100, 10, 10, 60))
     assert list(steps) == ["original", "grayscale", "page found", "ink made high", "lines removed", "cropped",
-                           "strokes thinned", "fitted into 20x20", "centred in 28x28"]
+                           "strokes made MNIST's width", "fitted into 20x20", "centred in 28x28"]
     with pytest.raises(ValueError, match="no ink"):
         mnistify(np.full((50, 50), 200, dtype=np.uint8))
     for channels in (1, 2, 5):  # small or large (shrunk first), a picture of another shape is named
@@ -132,6 +132,17 @@ def test_specks_of_dust_around_the_digit_are_not_part_of_it():
     steps = mnistify_steps(dusty)
     assert steps["cropped"].shape == mnistify_steps(clean)["cropped"].shape
     np.testing.assert_allclose(steps["centred in 28x28"], mnistify(clean), atol=1e-6)
+
+
+def test_faint_remnants_across_the_page_do_not_stretch_the_crop():
+    # A hairline digit holds little ink; a grid left faint by the line search, or a dark corner of the photo,
+    # spreads over the whole page and can hold as much. The box is the clear ink's.
+    ink = np.zeros((300, 400), dtype=np.float32)
+    ink[::20, :] = ink[:, ::20] = 0.2  # a faint grid: about 9,000 pixels
+    ink[280:, :30] = 0.3  # a dark corner
+    ink[100:180, 150:152] = ink[100:102, 150:200] = 1.0  # a thin 7-like digit: 258 pixels of clear ink
+    assert digit_box(ink) == (slice(100, 180), slice(150, 200))
+    assert digit_box(np.zeros_like(ink)) is None
 
 
 def test_a_digit_in_two_pieces_keeps_both():
