@@ -120,8 +120,10 @@ def runs(flags):
 
 
 def main_span(profile, share):
-    """The slice from the first to the last run of non-empty positions holding at least `share` of the total."""
-    kept = [(start, stop) for start, stop in runs(profile > 0) if profile[start:stop].sum() >= share * profile.sum()]
+    """The slice from the first to the last run of non-empty positions holding at least `share` of the total
+    (from the first to the last run of all when none does: ink scattered in many small pieces, like dots)."""
+    pieces = runs(profile > 0)
+    kept = [(start, stop) for start, stop in pieces if profile[start:stop].sum() >= share * profile.sum()] or pieces
     return slice(kept[0][0], kept[-1][1])
 
 

@@ -145,6 +145,15 @@ def test_faint_remnants_across_the_page_do_not_stretch_the_crop():
     assert digit_box(np.zeros_like(ink)) is None
 
 
+def test_ink_scattered_in_many_small_pieces_is_all_kept():
+    # No piece holds 5% of the ink, so none stands out as the digit: the box holds them all (this raised
+    # an IndexError before).
+    dots = np.zeros((200, 200), dtype=np.float32)
+    dots[10::8, 10::8] = 1
+    assert digit_box(dots) == (slice(10, 187), slice(10, 187))
+    assert mnistify(1 - dots).shape == (28, 28)
+
+
 def test_a_digit_in_two_pieces_keeps_both():
     five = np.full((120, 100), 255, dtype=np.uint8)
     five[20:26, 40:80] = 0  # the top bar, lifted off the body by a gap of paper
