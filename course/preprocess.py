@@ -29,6 +29,7 @@ MATCHING_SIDE = 2 * MNIST_BOX  # pixels: strokes are thinned or thickened at thi
 WORKING_SIDE = 640  # pixels: a larger picture (a phone's 4000x3000 photo) is shrunk to this first: quick, and enough
 PAGE_SEARCH_SIDE = 100  # pixels: the page is looked for in a copy this long, which is quick and enough
 PAGE_SEARCH_SMALLEST = 64  # pixels: a picture smaller than this on a side is no photo of a sheet on a desk
+WRITTEN_SHARE = 0.0005  # of a sheet's pixels, clearly darker than its paper: something is written on it
 SMALLEST_SHEET = 0.03  # of the picture: a sticky note photographed from a step away still covers this much
 LINE_ANGLES = np.arange(-12, 13, 2)  # degrees from the rows (and columns) a paper's lines may run, then refined
 LINE_WIDTH = 0.02  # of the page's height: a ruled line is at most this thick (plus 2 pixels of blur)
@@ -403,6 +404,33 @@ def rectangularity(region):
     return float(area / areas.min())
 
 
+def four_cornered(region):
+    """How nearly a region is a four-cornered shape: 1.0 for a rectangle, and for a sheet photographed at
+    a slant, whose rectangle the camera turns into another four-cornered shape; about 0.64 for a disc (its
+    outermost points span a square inside it), 0.6 for an L (a box around it).
+
+    A sheet's corners are the points of its outline farthest out along two diagonals. For many turns of
+    the axes the four farthest points are taken; the turn whose four span the most is kept, and the shape
+    they span is compared with the region: the pixels in both over the pixels in either."""
+    from PIL import Image, ImageDraw
+    from scipy import ndimage
+
+    if not region.any():
+        return 0.0
+    rows, cols = np.nonzero(region & ~ndimage.binary_erosion(region))  # the corners lie on the outline
+    turns = np.radians(np.arange(0, 90, 5))[:, None]  # every turn at once: one row each
+    diagonal, other = rows * np.cos(turns) + cols * np.sin(turns), cols * np.cos(turns) - rows * np.sin(turns)
+    corners = np.stack([np.argmax(diagonal + other, axis=1), np.argmax(other - diagonal, axis=1),
+                        np.argmin(diagonal + other, axis=1), np.argmin(other - diagonal, axis=1)])  # in turn
+    y, x = rows[corners], cols[corners]
+    spanned = np.abs(np.sum(x * np.roll(y, -1, axis=0) - np.roll(x, -1, axis=0) * y, axis=0))  # the shoelace
+    best = np.argmax(spanned)
+    shape = Image.new("1", region.shape[::-1])
+    ImageDraw.Draw(shape).polygon(list(zip(x[:, best].tolist(), y[:, best].tolist())), fill=1)
+    shape = np.asarray(shape)
+    return float(np.count_nonzero(shape & region) / np.count_nonzero(shape | region))
+
+
 def sheet_in(small, light_desk=True):
     """The mask of a light sheet lying on something darker in a small picture, or None (see `page_found`).
 
@@ -482,7 +510,12 @@ def _sheet_of(small, paper, edge):
     # Broad: no longer than four times its width (a square's centre lies half a side from its edge, a 4:1
     # strip's a quarter of the square root of its area; a stroke is thinner still).
     broad = ndimage.distance_transform_edt(sheet).max() >= 0.25 * np.sqrt(sheet.sum())
-    return sheet if broad and rectangularity(sheet) >= 0.85 else None
+    # Shaped like a sheet: a rectangle, or, when it lies inside the picture (as a sheet on a desk is
+    # photographed), any four-cornered shape: a sheet photographed at a slant. A region along the picture's
+    # edge must be a rectangle: the lit part of a page that fills the picture, its corners darkened by the
+    # camera's lens, is four-cornered too.
+    inside = border(sheet).mean() <= 0.1
+    return sheet if broad and (rectangularity(sheet) >= 0.85 or inside and four_cornered(sheet) >= 0.85) else None
 
 
 def holes_filled(region):
@@ -566,7 +599,7 @@ def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
         sheet = _sheet_by_threshold(vivid, otsu_threshold(vivid), edge=0.1)
     if sheet is None:
         return gray, whole
-    sheet = ndimage.binary_erosion(sheet)  # the paper's edge, blurred into the desk, is not paper
+    sheet = ndimage.binary_erosion(sheet, iterations=2)  # the paper's edge, blurred into the desk, is not paper
     if not sheet.any():
         return gray, whole
     nearest = ndimage.distance_transform_edt(~sheet, return_distances=False, return_indices=True)
@@ -581,8 +614,11 @@ def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
     sheet = np.asarray(Image.fromarray(sheet[box].astype(np.uint8) * 255).resize(size, Image.Resampling.NEAREST))
     sheet = sheet > 127
     on_sheet = page[sheet]
-    if on_sheet.size == 0 or np.median(on_sheet) - np.percentile(on_sheet, 0.5) < 0.15:
-        return gray, whole  # nothing is written on it: not the page the digit is on
+    # Something is written on it when a few of its pixels (WRITTEN_SHARE: a ballpoint's hairline digit on a
+    # large sheet covers little more) are clearly darker than its paper; otherwise it is not the page the
+    # digit is on.
+    if on_sheet.size == 0 or np.mean(on_sheet < np.median(on_sheet) - 0.15) < WRITTEN_SHARE:
+        return gray, whole
     surroundings = np.asarray(Image.fromarray(surroundings[box].astype(np.float32), mode="F").resize(
         size, Image.Resampling.BILINEAR))
     return np.where(sheet, page, surroundings).astype(np.float32), sheet

@@ -77,7 +77,7 @@ def hairline(strokes, width=HAIRLINE):
     (the strokes' edges smoothed first, so that their small bumps grow no twigs)."""
     from scipy import ndimage
 
-    depth = ndimage.distance_transform_edt(ndimage.gaussian_filter(strokes, 0.04 * len(strokes)) > 0.5)
+    depth = ndimage.distance_transform_edt(ndimage.gaussian_filter(strokes, 0.02 * len(strokes)) > 0.4)
     middle = (depth > 0) & (depth > ndimage.grey_dilation(depth, size=3) - 1)
     return np.clip(width / 2 + 0.5 - ndimage.distance_transform_edt(~middle), 0, 1).astype(np.float32)
 

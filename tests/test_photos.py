@@ -160,6 +160,34 @@ def test_a_sheet_on_a_desk_of_one_flat_shade_is_found_even_on_black():
         assert likeness(mnistify(photo), mnistify(digit)) > 0.9
 
 
+def test_a_sheet_photographed_at_a_slant_with_a_ballpoint_digit_is_found_and_read(tmp_path):
+    """Held at a slant, the camera turns the sheet's rectangle into another four-cornered shape (here a
+    trapezoid, narrower at the far edge); a ballpoint digit on it covers under 1% of it. Both still make a sheet."""
+    from PIL import ImageDraw
+
+    digits, labels = unseen_digits(10, seed=15)
+    rng = np.random.default_rng(16)
+    photos, likenesses = [], []
+    for digit in digits:
+        photo = np.full((480, 640), 70, np.uint8) + rng.integers(0, 25, (480, 640), dtype=np.uint8)  # a dark desk
+        trapezoid = [(230, 60), (410, 60), (520, 420), (120, 420)]  # the far edge 180 pixels wide, the near 400
+        sheet = Image.new("L", (640, 480))
+        ImageDraw.Draw(sheet).polygon(trapezoid, fill=1)
+        photo[np.asarray(sheet) > 0] = 238
+        written = np.asarray(Image.fromarray(hairline(enlarge(digit, 140)) * 255).convert("L")) / 255
+        photo[200:340, 250:390] = (photo[200:340, 250:390] * (1 - 0.85 * written)).astype(np.uint8)
+        assert np.mean(written > 0.5) * 140 ** 2 / np.count_nonzero(sheet) < 0.01
+        steps = mnistify_steps(photo)
+        page = steps[PAGE_FOUND]
+        assert steps_explained(steps)[PAGE_FOUND].startswith("a sheet was found")
+        assert 380 > page.shape[0] > 300 and 420 > page.shape[1] > 350  # the box around the trapezoid
+        likenesses.append(likeness(steps[MNISTIFIED], mnistify(digit)))
+        photos.append(photo)
+    # A hairline along a digit's middle grows short spurs where a stroke ends or two meet: not the same picture.
+    assert np.mean(np.array(likenesses) > 0.6) >= 0.8, np.round(likenesses, 2)
+    assert np.mean(read(tmp_path, photos) == labels) >= 0.8
+
+
 def test_a_ruled_line_through_the_digit_goes_and_the_strokes_it_crosses_stay():
     digit = SAMPLE.x_test[SAMPLE.y_test == 4][0]
     page = np.full((200, 240), 240.0)
