@@ -11,7 +11,8 @@ the training set's) and the UCI digits (43 other writers).
   (7,188 pages), read after `mnistify` (what `course predict` does) and after a naive
   resize of the whole page; then the same pages photographed under a shadow.
 - photos: for each condition of course.datasets.photos.CONDITIONS (ruled paper, pencil,
-  a sheet on a desk, ...), `count` test digits and `count` UCI digits photographed.
+  a sheet on a desk, ...), `count` test digits and `count` UCI digits photographed (test
+  digits alone for the ballpoint, whose hairline needs a digit's strokes to trace).
 - drawings: `count` test digits drawn on each web canvas (transparent, white, black).
 
 Prints accuracy per condition and source, and mnistify's milliseconds per picture.
@@ -63,7 +64,10 @@ def photo_sets(args, test_digits):
     uci_grids, uci_labels = load_uci_digits()
     rng = np.random.default_rng(args.seed)
     for condition, how in CONDITIONS.items():
-        for source, (inks, labels) in (("test", test_digits), ("UCI", (uci_grids, uci_labels))):
+        sources = [("test", test_digits), ("UCI", (uci_grids, uci_labels))]
+        # A ballpoint's hairline is traced along the middle of the digit's strokes; a UCI digit, an 8x8 grid
+        # enlarged, is a blob whose loops are filled, and its middle line is no digit anyone writes.
+        for source, (inks, labels) in sources[:1] if how.get("pen") == "ballpoint pen" else sources:
             chosen = rng.choice(len(labels), args.count, replace=False)
             images, ms = prepared([photograph(inks[i], rng, **how) for i in chosen])
             yield f"photo: {condition} ({source} digits)", images, labels[chosen], ms
