@@ -133,7 +133,7 @@ def mnistify_steps(image):
 
     original -> grayscale (shrunk to WORKING_SIDE pixels when larger) -> page found (cut to the
     sheet; what lies around it, like a desk, is left out) -> ink made high -> lines removed (ruled or
-    squared paper) -> cropped (to the digit, specks of dust left out) -> strokes made MNIST's width
+    squared paper) -> cropped (to the digit's clear ink, specks of dust left out) -> strokes made MNIST's width
     (when much fatter or thinner) -> fitted into 20x20 -> centred in 28x28.
     `steps_explained` says in a sentence what each did. Raises NoInkError (a ValueError) when
     the image holds no ink.
@@ -197,7 +197,7 @@ def steps_explained(steps):
                         f"{cleared:,} pixels of long, straight lines lighter than the pen were cleared "
                         f"({cleared / np.count_nonzero(ink):.0%} of the ink); where the pen crosses a line it stays."),
         "cropped": f"cropped to the digit, {cropped.shape[1]}x{cropped.shape[0]} pixels; specks of dust "
-                   f"outside it are left out.",
+                   f"and faint smudges outside it are left out.",
         STROKES_MATCHED: f"the strokes, {width:.0%} of the digit's size, " + (
             f"were {'thinned' if width > MNIST_STROKE_WIDTH else 'thickened'} towards MNIST's "
             f"{MNIST_STROKE_WIDTH:.0%}." if matched is not cropped else
@@ -569,7 +569,8 @@ def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
     Looked for in a copy `side` pixels long: the paper is the largest region brighter than
     Otsu's threshold (or, failing that, more coloured in `colour`, the uint8 picture the
     gray came from: a yellow note on a white desk), with its holes (the ink) filled in. It counts as a sheet when it is
-    - broad, rectangular, mostly paper and at least SMALLEST_SHEET of the picture (not a
+    - broad, rectangular (or, lying inside the picture, four-cornered: a sheet photographed at
+      a slant), mostly paper and at least SMALLEST_SHEET of the picture (not a
       light stroke on a dark canvas);
     - leaves out part of the picture and of its border (a desk shows around a sheet);
     - has a sharp edge (clearly darker just outside than just inside: a desk, not light
