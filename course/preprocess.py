@@ -26,6 +26,7 @@ PAGE_FOUND, LINES_REMOVED, STROKES_MATCHED = "page found", "lines removed", "str
 # below which they are thickened to it (a ballpoint pen; MNIST's thinnest 1% are 10%).
 MNIST_STROKE_WIDTH, THICK_STROKE_WIDTH, THIN_STROKE_WIDTH = 0.15, 0.17, 0.08
 MATCHING_SIDE = 2 * MNIST_BOX  # pixels: strokes are thinned or thickened at this size, then fitted into MNIST_BOX
+PAPER_SIDE, PAPER_WINDOW = 160, 5  # the paper is measured in a copy this long, closing over marks 5 strokes wide
 WORKING_SIDE = 640  # pixels: a larger picture (a phone's 4000x3000 photo) is shrunk to this first: quick, and enough
 PAGE_SEARCH_SIDE = 100  # pixels: the page is looked for in a copy this long, which is quick and enough
 PAGE_SEARCH_SMALLEST = 64  # pixels: a picture smaller than this on a side is no photo of a sheet on a desk
@@ -191,8 +192,8 @@ def steps_explained(steps):
                      f"a sheet was found, and the picture cut to the box around it: {page.shape[1]}x{page.shape[0]} "
                      f"pixels, {page.size / gray.size:.0%} of the picture; in the box, what lies around the sheet (a "
                      f"desk, the page's edge and shadow) takes the brightness of the nearest paper."),
-        "ink made high": f"ink became 1.0 and paper 0.0 ({way_round} paper, read region by region so a "
-                         f"shadow is not ink): {np.mean(ink > 0):.1%} of the pixels carry ink.",
+        "ink made high": f"ink became 1.0 and paper 0.0 ({way_round} paper, read around every pixel with "
+                         f"the strokes closed over, so a shadow is not ink): {np.mean(ink > 0):.1%} of the pixels carry ink.",
         LINES_REMOVED: ("no ruled or squared lines were found." if cleared == 0 else
                         f"{cleared:,} pixels of long, straight lines lighter than the pen were cleared "
                         f"({cleared / np.count_nonzero(ink):.0%} of the ink); where the pen crosses a line it stays."),
@@ -358,9 +359,9 @@ def ink_high(gray, noise=0.15):
     """Ink 1.0 on paper 0.0, whichever way round the image was, with paper noise and shadows removed.
 
     The border tells which way round it is (a digit rarely touches all four edges):
-    light paper means dark ink. The paper's own brightness is then read region by
-    region (`paper_brightness`), so a shadow across a photographed page is not
-    taken for ink. On light paper the ink is how much darker than its paper a pixel
+    light paper means dark ink. The paper's own brightness is then read around
+    every pixel, the pen's strokes closed over (`paper_brightness`), so a shadow
+    across a photographed page is not taken for ink. On light paper the ink is how much darker than its paper a pixel
     is (1 - gray / paper: the same under a shadow as in full light); on dark paper,
     how much brighter. The strongest ink maps to 1, and faint specks below `noise`
     are cleared.
@@ -733,8 +734,32 @@ def paper_is_light(gray):
     return bool(brightest - paper < paper - darkest)
 
 
-def paper_brightness(gray, light_paper, regions=8):
-    """The paper's brightness under every pixel, smooth across the page (h, w).
+def paper_brightness(gray, light_paper, side=PAPER_SIDE, window=PAPER_WINDOW):
+    """The paper's brightness under every pixel (h, w): the page with every mark as narrow as the pen's
+    strokes closed over, so that a shadow, however sharp its edge, stays paper while the strokes go.
+
+    In a copy `side` pixels long, the strokes' width is measured against a first guess at the paper
+    (`paper_by_tiles`); then each pixel takes the brightest of a square `window` times that width
+    across, and the darkest of those again (a grey closing; dark paper the other way round). A mark
+    narrower than the square is closed over; anything broader (a shadow) keeps its own brightness.
+    """
+    from PIL import Image
+    from scipy import ndimage
+
+    small = fit_into_box(gray, side) if max(gray.shape) > side else gray
+    first = paper_by_tiles(small, light_paper)
+    ink = 1 - small / np.maximum(first, 1e-3) if light_paper else small - first
+    strokes = ink > 0.5 * ink.max() if ink.max() > 0 else np.zeros(ink.shape, dtype=bool)
+    outline = strokes & ~ndimage.binary_erosion(strokes)
+    width = 2 * strokes.sum() / max(outline.sum(), 1)  # pixels of `small`, as `stroke_width` measures it
+    square = int(np.clip(round(window * width) + 2, 5, max(small.shape) // 4))
+    level = ndimage.grey_closing(small, size=square) if light_paper else ndimage.grey_opening(small, size=square)
+    smooth = Image.fromarray(level.astype(np.float32), mode="F").resize(gray.shape[::-1], Image.Resampling.BILINEAR)
+    return np.asarray(smooth, dtype=np.float32)
+
+
+def paper_by_tiles(gray, light_paper, regions=8):
+    """A first guess at the paper's brightness under every pixel, smooth across the page (h, w).
 
     The page is cut into regions x regions tiles. In each, the paper is its 90th
     brightness percentile (10th for dark paper): most of a tile is paper. A tile a

@@ -124,6 +124,19 @@ def test_a_shadow_across_a_photographed_page_is_not_ink(dark_on_light):
         np.testing.assert_allclose(in_shadow, in_full_light, atol=0.1)
 
 
+def test_a_sharp_edged_shadow_through_the_digit_is_not_ink():
+    # The phone held over the page: its shadow, a dark shape with a soft but narrow edge, covers the lower
+    # left of the page and half the digit; under it the paper gets 55% less light.
+    from scipy import ndimage
+
+    page = 0.9 * stroke_canvas(300, 240, 70, 40, 160) + 0.05
+    rows, cols = np.indices(page.shape)
+    shadow = ndimage.gaussian_filter(((rows > 150) & (cols < 170) | (rows > 230)).astype(float), 4)
+    steps = mnistify_steps(page * (1 - 0.55 * shadow))
+    assert ink_box(steps["ink made high"]) == ink_box(stroke_canvas(300, 240, 70, 40, 160, dark_on_light=False))
+    assert np.corrcoef(steps["centred in 28x28"].ravel(), mnistify(page).ravel())[0, 1] > 0.95
+
+
 def test_specks_of_dust_around_the_digit_are_not_part_of_it():
     clean = stroke_canvas(300, 240, 60, 60, 160)
     dusty = clean.copy()
