@@ -88,26 +88,43 @@ def ink_box(image, threshold=0.0):
 def digit_box(ink, speck_share=0.05, clear=0.35):
     """Like `ink_box`, but a speck of dust or a faint smudge is not part of the digit.
 
-    The box is decided by the clear ink, at least `clear` of the strongest: a faint remnant
-    (a grid line left over, a shadow's edge, a dark corner of the photo) can spread over the
-    whole picture, and a hairline digit holds too little ink to outweigh it. Along the rows,
-    then the columns, then the rows again, clear ink separated from the rest by empty paper
-    and holding less than `speck_share` of it all is left out of the box. Returns (rows, cols)
-    slices, or None if there is no ink.
+    Which ink is the digit is decided by the clear ink, at least `clear` of the strongest: a
+    faint remnant (a grid line left over, a shadow's edge, a dark corner of the photo) can spread
+    over the whole picture, and a hairline digit holds too little ink to outweigh it. Along the
+    rows, then the columns, then the rows again, clear ink separated from the rest by empty paper
+    and holding less than `speck_share` of it all is left out. The box then takes in the fainter
+    ink that touches it (a stroke's soft edge, a lightly drawn bar), up to a tenth of its size on
+    each side. Returns (rows, cols) slices, or None if there is no ink.
     """
-    ink = np.where(ink >= clear * ink.max(), ink, 0) if ink.size and ink.max() > 0 else ink
-    box = ink_box(ink)
-    if box is None:
+    inked = ink[ink > 0]
+    if inked.size == 0:
         return None
-    rows, cols = box
+    strong = np.where(ink >= clear * inked.max(), ink, 0)
+    rows, cols = ink_box(strong)
     for axis in (1, 0, 1):  # summing along axis 1 gives the ink in each row
-        profile = ink[rows, cols].sum(axis=axis)
+        profile = strong[rows, cols].sum(axis=axis)
         span = main_span(profile, speck_share)
         if axis == 1:
             rows = slice(rows.start + span.start, rows.start + span.stop)
         else:
             cols = slice(cols.start + span.start, cols.start + span.stop)
-    return rows, cols
+    return _grown_over_faint_ink(ink, rows, cols)
+
+
+def _grown_over_faint_ink(ink, rows, cols):
+    """The box (rows, cols) pushed out, a row or column at a time, while the one just outside holds ink
+    beside the box, at most a tenth of the box's size (and 2 pixels) on each side."""
+    reach = (2 + (rows.stop - rows.start) // 10, 2 + (cols.stop - cols.start) // 10)
+    top, bottom, left, right = rows.start, rows.stop, cols.start, cols.stop
+    while top > max(0, rows.start - reach[0]) and ink[top - 1, left:right].any():
+        top -= 1
+    while bottom < min(ink.shape[0], rows.stop + reach[0]) and ink[bottom, left:right].any():
+        bottom += 1
+    while left > max(0, cols.start - reach[1]) and ink[top:bottom, left - 1].any():
+        left -= 1
+    while right < min(ink.shape[1], cols.stop + reach[1]) and ink[top:bottom, right].any():
+        right += 1
+    return slice(top, bottom), slice(left, right)
 
 
 def border(picture):
@@ -379,7 +396,8 @@ def ink_high(gray, noise=0.15):
 
 def otsu_threshold(values, bins=64, value_range=(0, 1)):
     """The brightness that best splits `values` into a dark and a light group (Otsu, 1979)."""
-    counts, edges = np.histogram(values, bins=bins, range=value_range)
+    low, high = value_range
+    counts, edges = np.histogram(values, bins=bins, range=(low, max(high, low + 1e-3)))  # one shade: any split
     centres = (edges[:-1] + edges[1:]) / 2
     weight_dark = np.cumsum(counts)
     weight_light = weight_dark[-1] - weight_dark
@@ -742,6 +760,8 @@ def paper_brightness(gray, light_paper, side=PAPER_SIDE, window=PAPER_WINDOW):
     (`paper_by_tiles`); then each pixel takes the brightest of a square `window` times that width
     across, and the darkest of those again (a grey closing; dark paper the other way round). A mark
     narrower than the square is closed over; anything broader (a shadow) keeps its own brightness.
+    The square spans at most a quarter of the page; a picture under PAGE_SEARCH_SMALLEST pixels
+    keeps the first guess.
     """
     from PIL import Image
     from scipy import ndimage
@@ -752,8 +772,11 @@ def paper_brightness(gray, light_paper, side=PAPER_SIDE, window=PAPER_WINDOW):
     strokes = ink > 0.5 * ink.max() if ink.max() > 0 else np.zeros(ink.shape, dtype=bool)
     outline = strokes & ~ndimage.binary_erosion(strokes)
     width = 2 * strokes.sum() / max(outline.sum(), 1)  # pixels of `small`, as `stroke_width` measures it
-    square = int(np.clip(round(window * width) + 2, 5, max(small.shape) // 4))
-    level = ndimage.grey_closing(small, size=square) if light_paper else ndimage.grey_opening(small, size=square)
+    if max(small.shape) < PAGE_SEARCH_SMALLEST:  # a digit's own small picture (MNIST's 28x28): no shadow to
+        level = first  # follow, and a square broad enough to close over its strokes would span the picture
+    else:
+        square = int(np.clip(round(window * width) + 2, 5, max(small.shape) // 4))
+        level = ndimage.grey_closing(small, size=square) if light_paper else ndimage.grey_opening(small, size=square)
     smooth = Image.fromarray(level.astype(np.float32), mode="F").resize(gray.shape[::-1], Image.Resampling.BILINEAR)
     return np.asarray(smooth, dtype=np.float32)
 
@@ -816,7 +839,7 @@ def strokes_matched(ink, thin=THIN_STROKE_WIDTH, thick=THICK_STROKE_WIDTH, targe
     disc = rows ** 2 + cols ** 2 <= radius ** 2 + 0.5
     if width > thick:
         return ndimage.grey_erosion(ink, footprint=disc)
-    grown = ndimage.grey_dilation(ink, footprint=disc)
+    grown = ndimage.grey_dilation(np.pad(ink, reach), footprint=disc)  # room to grow past the crop's edge
     return grown / grown.max()
 
 

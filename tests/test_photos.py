@@ -247,6 +247,12 @@ def test_a_ballpoint_hairline_is_thickened_to_mnist_width():
     # Left thin, the hairline would fade to a few faint pixels at 20x20; matched, it inks about as many
     # pixels clearly (over half) as the clean digit does.
     left_thin = centre_by_mass(fit_into_box(cropped))
+    # A hairline 1 (a slanted line 2 pixels wide): the thickened stroke grows past the narrow crop's edges.
+    one = np.full((300, 200), 255, dtype=np.uint8)
+    for row in range(50, 250):
+        one[row, 100 + (250 - row) // 20:102 + (250 - row) // 20] = 0
+    one_steps = mnistify_steps(one)
+    assert stroke_width(one_steps["cropped"]) < 0.03 and stroke_width(one_steps[STROKES_MATCHED]) >= 0.08
     clear = {name: np.count_nonzero(image > 0.5) for name, image in
              (("matched", steps[MNISTIFIED]), ("left thin", left_thin), ("clean", mnistify(digit)))}
     assert clear["left thin"] < 0.3 * clear["clean"] and 0.6 * clear["clean"] < clear["matched"] < 1.6 * clear["clean"]

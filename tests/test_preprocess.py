@@ -154,8 +154,18 @@ def test_faint_remnants_across_the_page_do_not_stretch_the_crop():
     ink[::20, :] = ink[:, ::20] = 0.2  # a faint grid: about 9,000 pixels
     ink[280:, :30] = 0.3  # a dark corner
     ink[100:180, 150:152] = ink[100:102, 150:200] = 1.0  # a thin 7-like digit: 258 pixels of clear ink
-    assert digit_box(ink) == (slice(100, 180), slice(150, 200))
+    rows, cols = digit_box(ink)  # the digit, and at most a tenth of its size (and 2 pixels) of grid beside it
+    assert 90 <= rows.start <= 100 and 180 <= rows.stop <= 190 and 143 <= cols.start <= 150 and 200 <= cols.stop <= 207
     assert digit_box(np.zeros_like(ink)) is None
+
+
+def test_a_tightly_cropped_drawing_of_pure_black_and_white_is_read():
+    # Its border is paper and ink and nothing between: a single shade of paper once raised a histogram error.
+    seven = np.full((200, 120), 255, dtype=np.uint8)
+    seven[5:30, 5:] = 0  # the bar, running off the right edge
+    seven[5:, 90:115] = 0  # the stem, running off the bottom
+    steps = mnistify_steps(seven)
+    assert steps["centred in 28x28"].shape == (28, 28) and steps["cropped"].shape == (195, 115)
 
 
 def test_ink_scattered_in_many_small_pieces_is_all_kept():
