@@ -221,8 +221,8 @@ def steps_explained(steps):
             f"{MNIST_STROKE_WIDTH:.0%}." if matched is not cropped else
             f"are as wide as MNIST's ({THIN_STROKE_WIDTH:.0%} to {THICK_STROKE_WIDTH:.0%}): left as they are."
             if THIN_STROKE_WIDTH <= width <= THICK_STROKE_WIDTH else
-            f"differ from MNIST's {MNIST_STROKE_WIDTH:.0%} by less than a pixel at the {MATCHING_SIDE} pixels "
-            f"they are matched at: left as they are."),
+            f"differ from MNIST's {MNIST_STROKE_WIDTH:.0%} by less than a pixel at the size they are matched at "
+            f"(at most {MATCHING_SIDE} pixels): left as they are."),
         f"fitted into {MNIST_BOX}x{MNIST_BOX}": f"scaled to {fitted.shape[1]}x{fitted.shape[0]} so its longer side "
                                                f"is {MNIST_BOX} pixels, as MNIST's digits were.",
         MNISTIFIED: f"placed in {MNIST_SIZE}x{MNIST_SIZE} with its centre of mass in the middle: what the model reads.",
@@ -425,8 +425,9 @@ def rectangularity(region):
 
 def four_cornered(region):
     """How nearly a region is a four-cornered shape: 1.0 for a rectangle, and for a sheet photographed at
-    a slant, whose rectangle the camera turns into another four-cornered shape; about 0.64 for a disc (its
-    outermost points span a square inside it), 0.6 for an L (a box around it).
+    a slant, whose rectangle the camera turns into another four-cornered shape; about 0.65 for a disc (its
+    outermost points span a square inside it), 0.78 for an L (a box around it); 1.0 for a triangle too,
+    whose outermost points include its three corners.
 
     A sheet's corners are the points of its outline farthest out along two diagonals. For many turns of
     the axes the four farthest points are taken; the turn whose four span the most is kept, and the shape
@@ -533,8 +534,9 @@ def _sheet_of(small, paper, edge):
     # photographed), any four-cornered shape: a sheet photographed at a slant. A region along the picture's
     # edge must be a rectangle: the lit part of a page that fills the picture, its corners darkened by the
     # camera's lens, is four-cornered too.
-    inside = border(sheet).mean() <= 0.1
-    return sheet if broad and (rectangularity(sheet) >= 0.85 or inside and four_cornered(sheet) >= 0.85) else None
+    in_the_picture = border(sheet).mean() <= 0.1
+    shaped = rectangularity(sheet) >= 0.85 or in_the_picture and four_cornered(sheet) >= 0.85
+    return sheet if broad and shaped else None
 
 
 def holes_filled(region):
