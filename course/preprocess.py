@@ -770,13 +770,11 @@ def paper_brightness(gray, light_paper, side=PAPER_SIDE, window=PAPER_WINDOW):
 
     small = fit_into_box(gray, side) if max(gray.shape) > side else gray
     first = paper_by_tiles(small, light_paper)
-    ink = 1 - small / np.maximum(first, 1e-3) if light_paper else small - first
-    strokes = ink > 0.5 * ink.max() if ink.max() > 0 else np.zeros(ink.shape, dtype=bool)
-    outline = strokes & ~ndimage.binary_erosion(strokes)
-    width = 2 * strokes.sum() / max(outline.sum(), 1)  # pixels of `small`, as `stroke_width` measures it
     if max(small.shape) < PAGE_SEARCH_SMALLEST:  # a digit's own small picture (MNIST's 28x28): no shadow to
         level = first  # follow, and a square broad enough to close over its strokes would span the picture
     else:
+        ink = 1 - small / np.maximum(first, 1e-3) if light_paper else small - first
+        width = stroke_width(ink) * max(small.shape)  # in pixels of `small`
         square = int(np.clip(round(window * width) + 2, 5, max(small.shape) // 4))
         level = ndimage.grey_closing(small, size=square) if light_paper else ndimage.grey_opening(small, size=square)
     smooth = Image.fromarray(level.astype(np.float32), mode="F").resize(gray.shape[::-1], Image.Resampling.BILINEAR)
