@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass
 
 import keras
+import numpy as np
 
 from course.places import course_home
 
@@ -68,7 +69,24 @@ def compile_ten_digit_model(model, *, peak_learning_rate, total_steps):
                                                       warmup_target=peak_learning_rate)
     model.compile(optimizer=keras.optimizers.Adam(schedule), loss=smoothed_crossentropy, metrics=["accuracy"],
                   steps_per_execution=STEPS_PER_CALL)
+    # Keras creates Adam's moments and the accuracy's counters while TensorFlow traces the first training step,
+    # and a traced step that created variables is traced a second time. Created here, the step is traced
+    # once (the seconds saved are in benchmarks/README.md); the moments start at 0 either way.
+    model.optimizer.build(model.trainable_variables)
+    some_digits = np.zeros((1, *model.input_shape[1:]), "float32")
+    model.compute_metrics(some_digits, np.zeros(1, "int64"), model(some_digits))
+    model.reset_metrics()
     return model
+
+
+def fit_steps(examples, batch_size, validation_split=VALIDATION_SPLIT):
+    """fit()'s steps_per_epoch and validation_steps for `examples` digits held as arrays, counted as Keras
+    counts them. Told them, Keras reads each epoch from the data iterator it made at the end of the last one;
+    untold, it makes another and discards that one, and discarding a tf.data iterator can keep fit() waiting
+    up to seconds for its autotuning thread to wake (benchmarks/README.md)."""
+    trained_on = int(examples * (1 - validation_split))
+    held_out = examples - trained_on
+    return {"steps_per_epoch": -(-trained_on // batch_size), "validation_steps": -(-held_out // batch_size) or None}
 
 
 @dataclass
@@ -131,7 +149,7 @@ def train(story, name, build, x, y, *, epochs, batch_size=128, validation_split=
     model = build(**build_args)
     started = time.perf_counter()
     history = model.fit(x, y, epochs=epochs, batch_size=batch_size, validation_split=validation_split,
-                        verbose=1)
+                        verbose=1, **fit_steps(len(x), batch_size, validation_split))
     seconds = time.perf_counter() - started
     history = {metric: [float(v) for v in values] for metric, values in history.history.items()}
     save_atomically(model, {"history": history, "seconds": seconds}, model_file, record_file)
