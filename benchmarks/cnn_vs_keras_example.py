@@ -4,8 +4,8 @@
 
 Each model trains as it would on its own: one model.fit() over all its epochs,
 on the same 54,000 digits (validation_split 0.1). The CNN is compiled and fitted
-as lesson 3 does it (course/training.py: its training state made before fit(),
-and fit() told its steps); the recipe as published, all its 15 epochs. Each
+as lesson 3 does it (course/training.py: its training state made before fit());
+the recipe as published, all its 15 epochs. Each
 epoch's weights are kept and scored on the 10,000 test digits after fit()
 returns, so the scoring neither counts in nor disturbs either clock; the recipe's
 time to reach 99.0% is the end of its first epoch that scores 99.0% or more.
@@ -22,7 +22,7 @@ a wait, the last epoch's iterator was being destroyed and waited for its
 autotuning thread to wake from a timed sleep (up to seconds, in some epochs only).
 The recipe (keras.io/examples/vision/mnist_convnet): Conv2D(32, 3x3, relu) ->
 MaxPooling 2x2 -> Conv2D(64, 3x3, relu) -> MaxPooling 2x2 -> Flatten ->
-Dropout(0.5) -> Dense(10, softmax), Adam, batch 128, up to 15 epochs.
+Dropout(0.5) -> Dense(10, softmax), Adam, batch 128, 15 epochs.
 """
 
 import argparse
@@ -62,7 +62,7 @@ class Race:
     waited_until_reached: float | None  # of `reached`, the same
 
 
-def race(name, model, x, y, x_test, y_test, *, epochs, batch_size, fit_args=None):
+def race(name, model, x, y, x_test, y_test, *, epochs, batch_size):
     """One fit() over all epochs. Each epoch's weights are kept, and scored on the test digits once fit() has
     returned: scoring between epochs kept Keras's last tf.data iterator alive longer, past its autotuning
     thread's next sleep, and fit() then waited for that thread (benchmarks/README.md)."""
@@ -86,8 +86,7 @@ def race(name, model, x, y, x_test, y_test, *, epochs, batch_size, fit_args=None
             self.weights.append(model.get_weights())
 
     kept = KeepEachEpoch()
-    model.fit(x, y, batch_size=batch_size, epochs=epochs, validation_split=0.1, verbose=0, callbacks=[kept],
-              **(fit_args or {}))
+    model.fit(x, y, batch_size=batch_size, epochs=epochs, validation_split=0.1, verbose=0, callbacks=[kept])
     seconds = time.perf_counter() - kept.started
     reached = waited_until_reached = None
     for epoch, (end, waited, weights) in enumerate(zip(kept.ends, kept.waits, kept.weights), start=1):
@@ -121,7 +120,7 @@ def main():
     from course.data import load_digits
     from course.lessons import lesson3
     from course.preprocess import normalize
-    from course.training import fit_steps, training_steps
+    from course.training import training_steps
 
     digits = load_digits("mnist", args.data_dir)
     x, x_test = normalize(digits.x_train)[..., None], normalize(digits.x_test)[..., None]
@@ -131,7 +130,7 @@ def main():
     keras.utils.set_random_seed(args.seed)
     cnn = lesson3.cnn(training_steps(len(x), epochs, lesson3.BATCH_SIZE))
     ours = race("lesson 3 CNN", cnn, x, digits.y_train, x_test, digits.y_test, epochs=epochs,
-                batch_size=lesson3.BATCH_SIZE, fit_args=fit_steps(len(x), lesson3.BATCH_SIZE))
+                batch_size=lesson3.BATCH_SIZE)
     keras.utils.set_random_seed(args.seed)
     theirs = race("Keras recipe", keras_example(), x, digits.y_train, x_test, digits.y_test, epochs=RECIPE_EPOCHS,
                   batch_size=128)

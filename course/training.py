@@ -63,7 +63,8 @@ def warmup_steps(total_steps):
 def compile_ten_digit_model(model, *, peak_learning_rate, total_steps):
     """Compile a model that answers with ten probabilities the way lessons 2 and 3 train them: Adam, whose
     step size rises over the `warmup_steps` and then falls along a cosine to 0 at the last step (large steps
-    early, fine ones at the end of the budget); the smoothed cross-entropy; accuracy reported. Returns the model."""
+    early, fine ones at the end of the budget); the smoothed cross-entropy; accuracy reported. The model must start
+    with keras.Input (its training state is made here, for one digit of that shape). Returns the model."""
     warmup = warmup_steps(total_steps)
     schedule = keras.optimizers.schedules.CosineDecay(0.0, total_steps - warmup, warmup_steps=warmup,
                                                       warmup_target=peak_learning_rate)
@@ -75,18 +76,8 @@ def compile_ten_digit_model(model, *, peak_learning_rate, total_steps):
     model.optimizer.build(model.trainable_variables)
     some_digits = np.zeros((1, *model.input_shape[1:]), "float32")
     model.compute_metrics(some_digits, np.zeros(1, "int64"), model(some_digits))
-    model.reset_metrics()
+    model.reset_metrics()  # that one digit counted nothing
     return model
-
-
-def fit_steps(examples, batch_size, validation_split=VALIDATION_SPLIT):
-    """fit()'s steps_per_epoch and validation_steps for `examples` digits held as arrays, counted as Keras
-    counts them. Told them, Keras reads each epoch from the data iterator it made at the end of the last one;
-    untold, it makes another and discards that one, and discarding a tf.data iterator can keep fit() waiting
-    up to seconds for its autotuning thread to wake (benchmarks/README.md)."""
-    trained_on = int(examples * (1 - validation_split))
-    held_out = examples - trained_on
-    return {"steps_per_epoch": -(-trained_on // batch_size), "validation_steps": -(-held_out // batch_size) or None}
 
 
 @dataclass
@@ -149,7 +140,7 @@ def train(story, name, build, x, y, *, epochs, batch_size=128, validation_split=
     model = build(**build_args)
     started = time.perf_counter()
     history = model.fit(x, y, epochs=epochs, batch_size=batch_size, validation_split=validation_split,
-                        verbose=1, **fit_steps(len(x), batch_size, validation_split))
+                        verbose=1)
     seconds = time.perf_counter() - started
     history = {metric: [float(v) for v in values] for metric, values in history.history.items()}
     save_atomically(model, {"history": history, "seconds": seconds}, model_file, record_file)
