@@ -94,14 +94,14 @@ def test_training_state_created_before_fit_trains_the_same_model(story):
     x, y = normalize(story.digits.x_train)[..., None], story.digits.y_train
     trained = []
     for state_made_by in ("compile_ten_digit_model", "fit"):
-        keras.utils.set_random_seed(5)
+        keras.utils.set_random_seed(5)  # once, before the model is built, as train() seeds
         model = lesson3.cnn(training.training_steps(len(x), 1, 64))
         assert model.optimizer.built
         if state_made_by == "fit":
             model.compile(optimizer=keras.optimizers.Adam.from_config(model.optimizer.get_config()),
                           loss=model.loss, metrics=["accuracy"], steps_per_execution=training.STEPS_PER_CALL)
             assert not model.optimizer.built
-        untrained = model.get_weights()  # as train() does: seeded once, before the model is built
+        untrained = model.get_weights()
         history = model.fit(x, y, epochs=1, batch_size=64, validation_split=0.1, verbose=0)
         trained.append((model, history.history))
     (built_first, its_history), (built_by_fit, fits_history) = trained
