@@ -5,9 +5,8 @@
 Each model trains as it would on its own: one model.fit() over all its epochs,
 on the same 54,000 digits (validation_split 0.1). The CNN is compiled and fitted
 as lesson 3 does it (course/training.py: its training state made before fit());
-the recipe as published, all its 15 epochs. Each
-epoch's weights are kept and scored on the 10,000 test digits after fit()
-returns, so the scoring neither counts in nor disturbs either clock; the recipe's
+the recipe as published, all its 15 epochs. Each epoch's weights are kept and
+scored on the 10,000 test digits after fit() returns, so the scoring neither counts in nor disturbs either clock; the recipe's
 time to reach 99.0% is the end of its first epoch that scores 99.0% or more.
 Before either clock starts, TensorFlow's one-time start-up (thread pools,
 oneDNN's first kernels) is paid by a throwaway prediction, so neither model is

@@ -210,7 +210,8 @@ def steps_explained(steps):
                      f"pixels, {page.size / gray.size:.0%} of the picture; in the box, what lies around the sheet (a "
                      f"desk, the page's edge and shadow) takes the brightness of the nearest paper."),
         "ink made high": f"ink became 1.0 and paper 0.0 ({way_round} paper, read around every pixel with "
-                         f"the strokes closed over, so a shadow is not ink): {np.mean(ink > 0):.1%} of the pixels carry ink.",
+                         f"the strokes closed over, so a shadow is not ink): {np.mean(ink > 0):.1%} of the "
+                         f"pixels carry ink.",
         LINES_REMOVED: ("no ruled or squared lines were found." if cleared == 0 else
                         f"{cleared:,} pixels of long, straight lines lighter than the pen were cleared "
                         f"({cleared / np.count_nonzero(ink):.0%} of the ink); where the pen crosses a line it stays."),

@@ -191,7 +191,8 @@ def camera(photo, rng, dim=False):
 def photograph(ink, rng, pen=None, paper="white", ruling=None, desk=None, far=False, dim=False):
     """A phone photo (h, w, 3) uint8 of `ink` (a digit, ink high: MNIST uint8, 0-1 floats or UCI counts).
 
-    pen: a PENS name, or None for any of WIDE_PENS (never the ballpoint, whose condition names it); paper: a PAPERS name; ruling: None, "ruled" or "squared";
+    pen: a PENS name, or None for any of WIDE_PENS (never the ballpoint, whose condition names it);
+    paper: a PAPERS name; ruling: None, "ruled" or "squared";
     desk: None (the page fills the frame), a DESKS name, or "any"; far: the sheet on the desk seen
     from further away (`on_desk`; a page that fills the frame has no distance to change); dim: taken
     in a dim room (`camera`).
