@@ -55,6 +55,40 @@ def training_steps(examples, epochs, batch_size):
     return epochs * -(-int(examples * (1 - VALIDATION_SPLIT)) // batch_size)
 
 
+def in_batches(x, y, batch_size, *, shuffle):
+    """(x, y) as the batches fit(x, y, batch_size=batch_size, shuffle=shuffle) cuts NumPy arrays into, in the same
+    order, from a tf.data pipeline that does not tune itself. Returns a tf.data.Dataset of (x, y) batches.
+
+    Keras draws the order inside its pipeline (tf.random.shuffle, seeded by the seed train() sets); every epoch's
+    fresh iterator draws it again from that seed, so the order is the same every epoch. Drawn here by the same
+    operation, it is the same order. Keras's pipeline also has tf.data tune it while it runs, and the iterator
+    that served an epoch waits, when it is released, for the tuning thread to wake from a sleep of up to 2.56 s:
+    an epoch a little longer than that waits up to 2.5 s more before the next one starts (benchmarks/README.md).
+    A batch of small digits is gathered as quickly without the tuning."""
+    import tensorflow as tf
+
+    count = len(x)
+    if shuffle:
+        order = tf.data.Dataset.range(1).map(lambda _: tf.random.shuffle(tf.range(count, dtype=tf.int64)))
+    else:
+        order = tf.data.Dataset.range(1).map(lambda _: tf.range(count, dtype=tf.int64))
+    x, y = tf.constant(x), tf.constant(y)
+    batches = order.unbatch().batch(batch_size).map(lambda picked: (tf.gather(x, picked), tf.gather(y, picked)))
+    # Told how many batches there are, Keras's progress bar counts towards the right total from the first epoch.
+    batches = batches.apply(tf.data.experimental.assert_cardinality(-(-count // batch_size)))
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    return batches.prefetch(1).with_options(options)
+
+
+def training_and_validation(x, y, batch_size, validation_split=VALIDATION_SPLIT):
+    """The batches fit() trains on and the batches it checks after each epoch (None when validation_split is 0):
+    the last `validation_split` of the digits are held out, as Keras's validation_split does."""
+    kept = int(len(x) * (1 - validation_split))
+    validation = in_batches(x[kept:], y[kept:], batch_size, shuffle=False) if kept < len(x) else None
+    return in_batches(x[:kept], y[:kept], batch_size, shuffle=True), validation
+
+
 def warmup_steps(total_steps):
     """The first 5% of the steps, while the weights are still random (none when there are under 20)."""
     return total_steps // 20
@@ -139,8 +173,9 @@ def train(story, name, build, x, y, *, epochs, batch_size=128, validation_split=
     keras.utils.set_random_seed(story.seed)  # every model starts from the same seed, whatever ran before
     model = build(**build_args)
     started = time.perf_counter()
-    history = model.fit(x, y, epochs=epochs, batch_size=batch_size, validation_split=validation_split,
-                        verbose=1)
+    training, validation = training_and_validation(x, y, batch_size, validation_split)
+    history = model.fit(training, validation_data=validation, epochs=epochs, shuffle=False,
+                        verbose=1)  # the batches come shuffled
     seconds = time.perf_counter() - started
     history = {metric: [float(v) for v in values] for metric, values in history.history.items()}
     save_atomically(model, {"history": history, "seconds": seconds}, model_file, record_file)

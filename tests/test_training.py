@@ -108,3 +108,43 @@ def test_training_state_created_before_fit_trains_the_same_model(story):
     assert same_weights(built_first, built_by_fit)
     assert its_history == fits_history
     assert not any(np.array_equal(u, v) for u, v in zip(untrained, built_by_fit.get_weights()))  # both trained
+
+
+def test_in_batches_trains_the_model_that_fit_trains_on_the_arrays(story):
+    # The batches of Keras's own pipeline for NumPy arrays, in its order (two epochs: the second's order too) and
+    # with the same digits held out: the same weights and history, number for number.
+    x, y = normalize(story.digits.x_train)[..., None], story.digits.y_train
+    trained = []
+    for fed_as in ("arrays", "in_batches"):
+        keras.utils.set_random_seed(5)
+        model = lesson3.cnn(training.training_steps(len(x), 2, 64))
+        if fed_as == "arrays":
+            history = model.fit(x, y, epochs=2, batch_size=64, validation_split=0.1, verbose=0)
+        else:
+            batches, validation = training.training_and_validation(x, y, 64, validation_split=0.1)
+            history = model.fit(batches, validation_data=validation, epochs=2, shuffle=False, verbose=0)
+        trained.append((model, history.history))
+    (from_arrays, its_history), (from_batches, their_history) = trained
+    assert same_weights(from_arrays, from_batches)
+    assert its_history == their_history and len(their_history["val_accuracy"]) == 2
+
+
+def test_in_batches_holds_every_digit_once_shuffled_or_in_order():
+    x, y = np.arange(10, dtype=np.float32)[:, None] * 10, np.arange(10)
+    keras.utils.set_random_seed(1)
+    shuffled = training.in_batches(x, y, 4, shuffle=True)
+    in_order = training.in_batches(x, y, 4, shuffle=False)
+    assert shuffled.cardinality() == 3  # 4 + 4 + 2: told, so the progress bar knows its total
+    epochs = [[(np.asarray(xs)[:, 0] / 10).tolist() for xs, _ in shuffled] for _ in range(2)]
+    labels = np.concatenate([np.asarray(ys) for _, ys in shuffled])
+    assert [len(batch) for batch in epochs[0]] == [4, 4, 2]
+    assert sorted(sum(epochs[0], [])) == list(range(10)) and sum(epochs[0], []) != list(range(10))
+    assert epochs[1] == epochs[0]  # the seed draws Keras's order again each epoch
+    assert sorted(labels.tolist()) == list(range(10))
+    assert np.concatenate([np.asarray(ys) for _, ys in in_order]).tolist() == list(range(10))
+
+
+def test_nothing_is_held_out_when_the_validation_split_is_zero():
+    x, y = np.zeros((10, 3), dtype=np.float32), np.zeros(10)
+    batches, validation = training.training_and_validation(x, y, 4, validation_split=0)
+    assert validation is None and batches.cardinality() == 3
