@@ -2,24 +2,26 @@
 
     python benchmarks/cnn_vs_keras_example.py [--data-dir DIR] [--seed 42] [--epochs N]
 
-Each model trains as it would on its own: one model.fit() over all its epochs,
-on the same 54,000 digits (the other 6,000 held out, as validation_split 0.1 does). The CNN is compiled and
-fitted as lesson 3 does it (course/training.py: its training state made before
-fit(), its batches from `in_batches`: Keras's batches, from a tf.data pipeline that does not tune itself);
-the recipe as published, fitted on the NumPy arrays, all its 15 epochs. Each epoch's weights are kept and
-scored on the 10,000 test digits after fit() returns, so the scoring neither counts in nor disturbs either
-clock; the recipe's time to reach 99.0% is the end of its first epoch that scores 99.0% or more.
-Before either clock starts, TensorFlow's one-time start-up (thread pools,
-oneDNN's first kernels) is paid by a throwaway prediction, so neither model is
-charged for it; each still pays for building its own training graph.
-Prints each epoch, each model's time to reach 99.0% test accuracy, and the ratio
-issue 15 asks about: the CNN's whole training (all its epochs) over the recipe's
-time to 99.0%, with the CPU's vector extensions (TensorFlow picks its kernels by them).
-Both clocks include the seconds fit() waits before each epoch's first batch; they
-are printed apart, with the ratio left once they are taken out of both clocks. Keras
-feeds NumPy arrays through a tf.data pipeline that tunes itself while it runs, and where py-spy looked during such
-a wait, the last epoch's iterator was being destroyed and waited for its
-autotuning thread to wake from a timed sleep (up to seconds, in some epochs only).
+Each model trains as it would on its own: one model.fit() over all its epochs, on the
+same 54,000 digits (the other 6,000 held out, as validation_split 0.1 does). The CNN is
+compiled and fitted as lesson 3 does it (course/training.py: its training state made
+before fit(), its batches from `in_batches`: Keras's batches, in Keras's order, from a
+tf.data pipeline that does not tune itself); the recipe as published, fitted on the
+NumPy arrays, all its 15 epochs. Each epoch's weights are kept and scored on the 10,000
+test digits after fit() returns, so the scoring neither counts in nor disturbs either
+clock; the recipe's time to reach 99.0% is the end of its first epoch that scores 99.0%
+or more. Before either clock starts, TensorFlow's one-time start-up (thread pools,
+oneDNN's first kernels) is paid by a throwaway prediction, so neither model is charged
+for it; each still pays for building its own training graph.
+Prints each epoch, each model's time to reach 99.0% test accuracy, and the ratio issue 15
+asks about: the CNN's whole training (all its epochs) over the recipe's time to 99.0%,
+with the CPU's vector extensions (TensorFlow picks its kernels by them).
+Both clocks include the seconds fit() waits before each epoch's first batch; they are
+printed apart, with the ratio left once they are taken out of both clocks. Keras feeds
+NumPy arrays through a tf.data pipeline that tunes itself while it runs, and where
+py-spy looked during such a wait, the last epoch's iterator was being destroyed and
+waited for its autotuning thread to wake from a timed sleep (up to seconds, in some
+epochs only). The CNN's pipeline does not tune itself, so its waits are about 0.
 The recipe (keras.io/examples/vision/mnist_convnet): Conv2D(32, 3x3, relu) ->
 MaxPooling 2x2 -> Conv2D(64, 3x3, relu) -> MaxPooling 2x2 -> Flatten ->
 Dropout(0.5) -> Dense(10, softmax), Adam, batch 128, 15 epochs.
@@ -63,9 +65,10 @@ class Race:
 
 
 def race(name, model, x_test, y_test, *, epochs, **data):
-    """One fit() over all epochs, on `data` (fit()'s arguments that say what it trains and validates on). Each epoch's weights are kept, and scored on the test digits once fit() has
-    returned: scoring between epochs kept Keras's last tf.data iterator alive longer, past its autotuning
-    thread's next sleep, and fit() then waited for that thread (benchmarks/README.md)."""
+    """One fit() over all epochs, on `data` (fit()'s arguments that say what it trains and validates on).
+    Each epoch's weights are kept, and scored on the test digits once fit() has returned: scoring between
+    epochs kept Keras's last tf.data iterator alive longer, past its autotuning thread's next sleep, and fit()
+    then waited for that thread (benchmarks/README.md)."""
     import keras
 
     class KeepEachEpoch(keras.callbacks.Callback):

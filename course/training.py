@@ -56,15 +56,17 @@ def training_steps(examples, epochs, batch_size):
 
 
 def in_batches(x, y, batch_size, *, shuffle):
-    """(x, y) as the batches fit(x, y, batch_size=batch_size, shuffle=shuffle) cuts NumPy arrays into, in the same
-    order, from a tf.data pipeline that does not tune itself. Returns a tf.data.Dataset of (x, y) batches.
+    """(x, y) as the batches fit(x, y, batch_size=batch_size, shuffle=shuffle) cuts NumPy arrays into (float32
+    digits, as the lessons pass them), in the same order, from a tf.data pipeline that does not tune itself.
+    Returns a tf.data.Dataset of (x, y) batches.
 
-    Keras draws the order inside its pipeline (tf.random.shuffle, seeded by the seed train() sets); every epoch's
-    fresh iterator draws it again from that seed, so the order is the same every epoch. Drawn here by the same
-    operation, it is the same order. Keras's pipeline also has tf.data tune it while it runs, and the iterator
-    that served an epoch waits, when it is released, for the tuning thread to wake from a sleep of up to 2.56 s:
-    an epoch a little longer than that waits up to 2.5 s more before the next one starts (benchmarks/README.md).
-    A batch of small digits is gathered as quickly without the tuning."""
+    Keras draws the order inside its pipeline: tf.random.shuffle, in a function tf.data runs, seeded by the seed
+    train() sets. Every epoch's fresh iterator draws it again from that seed, so the order is the same every
+    epoch. Drawn here by the same operation in the same place, it is the same order (drawn outside tf.data, the
+    same seed would give another). Keras's pipeline also has tf.data tune itself while it runs, and the iterator
+    that served an epoch, when it is released, waits for the tuning thread to wake from a timed sleep: seconds
+    before some epochs start (benchmarks/README.md). Without the tuning nothing waits, and a batch of small digits
+    is gathered as quickly."""
     import tensorflow as tf
 
     count = len(x)
@@ -72,26 +74,32 @@ def in_batches(x, y, batch_size, *, shuffle):
         order = tf.data.Dataset.range(1).map(lambda _: tf.random.shuffle(tf.range(count, dtype=tf.int64)))
     else:
         order = tf.data.Dataset.range(1).map(lambda _: tf.range(count, dtype=tf.int64))
+
     def picked_digits(picked, every_digit):
         images, labels = every_digit
         return tf.gather(images, picked), tf.gather(labels, picked)
 
-    every_digit = tf.data.Dataset.from_tensors((x, y)).repeat()  # beside each batch of picks, as Keras does
+    # All the digits travel as one element beside each batch of picks, as in Keras's pipeline: captured by
+    # picked_digits instead, they were copied once more, and lesson 3 needed more memory.
+    every_digit = tf.data.Dataset.from_tensors((x, y)).repeat()
     batches = tf.data.Dataset.zip(order.unbatch().batch(batch_size), every_digit).map(picked_digits)
     # Told how many batches there are, Keras's progress bar counts towards the right total from the first epoch.
     batches = batches.apply(tf.data.experimental.assert_cardinality(-(-count // batch_size)))
     options = tf.data.Options()
     options.autotune.enabled = False
-    # Nor rewritten for speed: the rewrite works on a copy of the pipeline, the digits it holds included (Keras's
-    # own pipeline skips it too).
+    # tf.data's default optimizations rewrite a copy of the pipeline, the digits it holds included; Keras's own
+    # pipeline turns them off too.
     options.experimental_optimization.apply_default_optimizations = False
     return batches.prefetch(1).with_options(options)
 
 
 def training_and_validation(x, y, batch_size, validation_split=VALIDATION_SPLIT):
     """The batches fit() trains on and the batches it checks after each epoch (None when validation_split is 0):
-    the last `validation_split` of the digits are held out, as Keras's validation_split does."""
+    the last `validation_split` of the digits are held out, as Keras's validation_split does. Raises
+    ValueError when none would be left to train on."""
     kept = int(len(x) * (1 - validation_split))
+    if kept == 0:
+        raise ValueError(f"{len(x)} digits with validation_split={validation_split} leave none to train on")
     validation = in_batches(x[kept:], y[kept:], batch_size, shuffle=False) if kept < len(x) else None
     return in_batches(x[:kept], y[:kept], batch_size, shuffle=True), validation
 

@@ -129,18 +129,30 @@ def test_in_batches_trains_the_model_that_fit_trains_on_the_arrays(story):
     assert its_history == their_history and len(their_history["val_accuracy"]) == 2
 
 
+def test_train_fits_the_model_that_fit_would_fit_on_the_arrays(story):
+    trained = fit(story, epochs=2)
+    x = flatten(normalize(story.digits.x_train))
+    y = (story.digits.y_train == 9).astype(np.int64)
+    keras.utils.set_random_seed(story.seed)
+    model = lesson1.logistic_regression()
+    history = model.fit(x, y, epochs=2, batch_size=64, validation_split=training.VALIDATION_SPLIT, verbose=0)
+    assert same_weights(trained.model, model)
+    assert trained.history == {metric: [float(v) for v in values] for metric, values in history.history.items()}
+
+
 def test_in_batches_holds_every_digit_once_shuffled_or_in_order():
     x, y = np.arange(10, dtype=np.float32)[:, None] * 10, np.arange(10)
     keras.utils.set_random_seed(1)
     shuffled = training.in_batches(x, y, 4, shuffle=True)
     in_order = training.in_batches(x, y, 4, shuffle=False)
     assert shuffled.cardinality() == 3  # 4 + 4 + 2: told, so the progress bar knows its total
+    assert shuffled.options().autotune.enabled is False  # the point of it: nothing waits for a tuning thread
     epochs = [[(np.asarray(xs)[:, 0] / 10).tolist() for xs, _ in shuffled] for _ in range(2)]
-    labels = np.concatenate([np.asarray(ys) for _, ys in shuffled])
     assert [len(batch) for batch in epochs[0]] == [4, 4, 2]
     assert sorted(sum(epochs[0], [])) == list(range(10)) and sum(epochs[0], []) != list(range(10))
     assert epochs[1] == epochs[0]  # the seed draws Keras's order again each epoch
-    assert sorted(labels.tolist()) == list(range(10))
+    for xs, ys in shuffled:
+        np.testing.assert_array_equal(np.asarray(xs)[:, 0] / 10, np.asarray(ys))  # each image with its label
     assert np.concatenate([np.asarray(ys) for _, ys in in_order]).tolist() == list(range(10))
 
 
@@ -148,3 +160,5 @@ def test_nothing_is_held_out_when_the_validation_split_is_zero():
     x, y = np.zeros((10, 3), dtype=np.float32), np.zeros(10)
     batches, validation = training.training_and_validation(x, y, 4, validation_split=0)
     assert validation is None and batches.cardinality() == 3
+    with pytest.raises(ValueError, match="none to train on"):
+        training.training_and_validation(x[:1], y[:1], 4)
