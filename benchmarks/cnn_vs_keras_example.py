@@ -33,7 +33,6 @@ import argparse
 import os
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 from course.quiet import quiet_tensorflow
 
@@ -104,16 +103,6 @@ def race(name, model, x_test, y_test, *, epochs, **data):
     return Race(reached, accuracy, seconds, kept.waited, waited_until_reached)
 
 
-def cpu_flags():
-    """The vector extensions TensorFlow's kernels depend on, as /proc/cpuinfo lists them."""
-    try:
-        flags = next(line for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("flags"))
-    except (OSError, StopIteration):
-        return "flags unknown"
-    present = set(flags.split(":", 1)[1].split())
-    return ", ".join(f for f in ("avx", "avx2", "fma", "avx512f", "avx512_bf16") if f in present) or "no AVX"
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir")
@@ -127,6 +116,7 @@ def main():
     import keras
 
     from course.data import load_digits
+    from course.doctor import vector_extensions
     from course.lessons import lesson3
     from course.preprocess import normalize
     from course.training import training_and_validation, training_steps
@@ -145,7 +135,8 @@ def main():
     theirs = race("Keras recipe", keras_example(), x_test, digits.y_test, epochs=RECIPE_EPOCHS, x=x,
                   y=digits.y_train, batch_size=128, validation_split=0.1)
 
-    print(f"\nCPU: {cpu_flags()}{f'; oneDNN held to {args.isa}' if args.isa else ''}; seed {args.seed}")
+    held = f"; oneDNN held to {args.isa}" if args.isa else ""
+    print(f"\nCPU: {', '.join(vector_extensions() or ['flags unknown'])}{held}; seed {args.seed}")
     reached = f"reached {TARGET:.0%} after {ours.reached:.1f} s" if ours.reached else f"never reached {TARGET:.0%}"
     print(f"lesson 3 CNN: {ours.accuracy:.2%} after {epochs} epochs ({ours.seconds:.1f} s, of which "
           f"{ours.waited:.1f} s waiting before epochs' first batches); {reached}")
