@@ -1,11 +1,12 @@
 """`course doctor`: what works on this machine, and what to do about what does not."""
 
 import importlib.metadata
+import os
 import platform
 import sys
 import time
-from pathlib import Path
 
+from course.cpu import ONEDNN_SWITCH, vector_extensions
 from course.places import can_write_later, course_home, default_output, display_available
 
 
@@ -19,7 +20,7 @@ def diagnose(data_dir=None):
         except importlib.metadata.PackageNotFoundError:
             yield False, f"{package} is not installed: pip install {package}"
     yield from _tensorflow_imports()
-    yield True, cpu_sentence(vector_extensions())
+    yield True, cpu_sentence(vector_extensions(), os.environ)
     from course.data import describe_sources
 
     for row in describe_sources(data_dir):
@@ -54,25 +55,15 @@ def _tensorflow_imports():
     yield True, f"TensorFlow imports ({time.perf_counter() - started:.1f} s) and sees: {devices}"
 
 
-def vector_extensions(cpuinfo=Path("/proc/cpuinfo")):
-    """The CPU's vector extensions that decide which oneDNN kernels TensorFlow runs (it picks them when it
-    starts), as `cpuinfo` lists them: a subset of avx, avx2, fma, avx512f, avx512_bf16. None when unreadable
-    (not Linux)."""
-    try:
-        flags = next(line for line in cpuinfo.read_text().splitlines() if line.startswith("flags"))
-    except (OSError, StopIteration):
-        return None
-    present = set(flags.split(":", 1)[1].split())
-    return [f for f in ("avx", "avx2", "fma", "avx512f", "avx512_bf16") if f in present]
-
-
-def cpu_sentence(extensions):
-    """What the CPU's vector extensions mean for training: without AVX2, oneDNN's kernels for training a
-    convolutional network are far slower (benchmarks/README.md measured lesson 3's with AVX's kernels)."""
+def cpu_sentence(extensions, environ):
+    """What the CPU's vector extensions mean for training (see course/cpu.py)."""
     if extensions is None:
         return "CPU vector extensions unknown (no /proc/cpuinfo)"
     listed = ", ".join(extensions) or "none of AVX, AVX2, FMA, AVX-512"
     if "avx2" in extensions:
         return f"CPU vector extensions: {listed}"
-    return (f"CPU vector extensions: {listed}; without AVX2 TensorFlow falls back to slower kernels, and "
-            "lesson 3's CNN may train several times slower than on a CPU with it")
+    if environ.get(ONEDNN_SWITCH) == "0":
+        return (f"CPU vector extensions: {listed}; without AVX2, TensorFlow's oneDNN kernels are off "
+                f"({ONEDNN_SWITCH}=0): its own kernels train a CNN faster on such a CPU")
+    return (f"CPU vector extensions: {listed}; without AVX2, TensorFlow's oneDNN kernels, on here, train a CNN "
+            f"more slowly than its own: {ONEDNN_SWITCH}=0 turns them off")

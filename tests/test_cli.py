@@ -131,16 +131,3 @@ def test_doctor_reports_each_part(tmp_path):
     assert "no display" in result.output
     assert not (tmp_path / "course-output").exists()  # doctor looks, it does not create
     assert "CPU vector extensions" in result.output
-
-
-def test_doctor_says_what_a_cpu_without_avx2_means(tmp_path):
-    from course.doctor import cpu_sentence, vector_extensions
-
-    cpuinfo = tmp_path / "cpuinfo"
-    cpuinfo.write_text("processor\t: 0\nflags\t\t: fpu sse sse2 avx aes\nbugs\t\t: none\n")
-    assert vector_extensions(cpuinfo) == ["avx"]
-    assert "without AVX2" in cpu_sentence(["avx"]) and "several times slower" in cpu_sentence(["avx"])
-    cpuinfo.write_text("flags\t\t: sse avx avx2 fma avx512f\n")
-    assert vector_extensions(cpuinfo) == ["avx", "avx2", "fma", "avx512f"]
-    assert cpu_sentence(["avx", "avx2", "fma", "avx512f"]) == "CPU vector extensions: avx, avx2, fma, avx512f"
-    assert vector_extensions(tmp_path / "missing") is None and "unknown" in cpu_sentence(None)
