@@ -1,6 +1,6 @@
 """Lesson 3's CNN against the published Keras "Simple MNIST convnet" recipe, in one run on full MNIST.
 
-    python benchmarks/cnn_vs_keras_example.py [--data-dir DIR] [--seed 42] [--epochs N] [--isa AVX|AVX2]
+    python benchmarks/cnn_vs_keras_example.py [--data-dir DIR] [--seed 42] [--epochs N] [--kernels K]
 
 Each model trains as it would on its own: one model.fit() over all its epochs, on the
 same 54,000 digits (the other 6,000 held out, as validation_split 0.1 does). The CNN is
@@ -15,9 +15,8 @@ oneDNN's first kernels) is paid by a throwaway prediction, so neither model is c
 for it; each still pays for building its own training graph.
 Prints each epoch, each model's time to reach 99.0% test accuracy, and the ratio issue 15
 asks about: the CNN's whole training (all its epochs) over the recipe's time to 99.0%,
-with the CPU's vector extensions (TensorFlow picks its kernels by them). `--isa` holds
-oneDNN's kernels to AVX2 or AVX (ONEDNN_MAX_CPU_ISA): those of a CPU without AVX-512,
-or without AVX2.
+with the CPU's vector extensions (TensorFlow picks its kernels by them). `--kernels`
+computes as another CPU would (benchmarks/kernels.py).
 Both clocks include the seconds fit() waits before each epoch's first batch; they are
 printed apart, with the ratio left once they are taken out of both clocks. Keras feeds
 NumPy arrays through a tf.data pipeline that tunes itself while it runs, and where
@@ -34,6 +33,7 @@ import os
 import time
 from dataclasses import dataclass
 
+import kernels
 from course.quiet import quiet_tensorflow
 
 TARGET = 0.99
@@ -108,15 +108,14 @@ def main():
     parser.add_argument("--data-dir")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--epochs", type=int, help="epochs for lesson 3's CNN (default: the lesson's)")
-    parser.add_argument("--isa", choices=["AVX", "AVX2"], help="hold oneDNN's kernels to this instruction set")
+    kernels.add_option(parser)
     args = parser.parse_args()
-    if args.isa:
-        os.environ["ONEDNN_MAX_CPU_ISA"] = args.isa  # read when TensorFlow loads oneDNN, just below
+    os.environ.update(kernels.settings(args.kernels))  # read as TensorFlow is imported, just below
     quiet_tensorflow()
     import keras
 
     from course.data import load_digits
-    from course.cpu import vector_extensions
+    from course.doctor import vector_extensions
     from course.lessons import lesson3
     from course.preprocess import normalize
     from course.training import training_and_validation, training_steps
@@ -135,8 +134,8 @@ def main():
     theirs = race("Keras recipe", keras_example(), x_test, digits.y_test, epochs=RECIPE_EPOCHS, x=x,
                   y=digits.y_train, batch_size=128, validation_split=0.1)
 
-    held = f"; oneDNN held to {args.isa}" if args.isa else ""
-    print(f"\nCPU: {', '.join(vector_extensions() or ['flags unknown'])}{held}; seed {args.seed}")
+    print(f"\nCPU: {', '.join(vector_extensions() or ['flags unknown'])}; {kernels.described(args.kernels)}; "
+          f"seed {args.seed}")
     reached = f"reached {TARGET:.0%} after {ours.reached:.1f} s" if ours.reached else f"never reached {TARGET:.0%}"
     print(f"lesson 3 CNN: {ours.accuracy:.2%} after {epochs} epochs ({ours.seconds:.1f} s, of which "
           f"{ours.waited:.1f} s waiting before epochs' first batches); {reached}")

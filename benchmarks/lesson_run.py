@@ -6,9 +6,7 @@
 Runs `course lesson N` in a fresh process (TensorFlow import included) under
 /usr/bin/time -v when it exists, so the peak resident memory is measured too.
 It uses the model cache in COURSE_HOME: point COURSE_HOME at an empty folder to
-time the training. `--isa AVX2` or `--isa AVX` holds oneDNN's kernels to that
-instruction set (ONEDNN_MAX_CPU_ISA): what a CPU without AVX-512, or without AVX2,
-computes with (TensorFlow's own kernels are built for AVX alone on all of them).
+time the training. `--kernels` computes as another CPU would (benchmarks/kernels.py).
 """
 
 import argparse
@@ -20,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import kernels
+
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -27,7 +27,7 @@ def main():
     parser.add_argument("--data", default="mnist", choices=["mnist", "sample"])
     parser.add_argument("--data-dir")
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--isa", choices=["AVX", "AVX2"], help="hold oneDNN's kernels to this instruction set")
+    kernels.add_option(parser)
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as scratch:
@@ -38,8 +38,8 @@ def main():
         command += ["--quick"] if args.quick else []
         timer = ["/usr/bin/time", "-v"] if os.path.exists("/usr/bin/time") else []
         started = time.perf_counter()
-        held = {"ONEDNN_MAX_CPU_ISA": args.isa} if args.isa else {}
-        done = subprocess.run(timer + command, capture_output=True, text=True, env={**os.environ, **held})
+        done = subprocess.run(timer + command, capture_output=True, text=True,
+                              env={**os.environ, **kernels.settings(args.kernels)})
         wall = time.perf_counter() - started
         if done.returncode != 0:
             raise SystemExit(f"{' '.join(command)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
@@ -48,8 +48,7 @@ def main():
     peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
     data = summary["data"]
     print(f"course lesson {args.lesson} --data {data['source']}{' --quick' if args.quick else ''}: "
-          f"{data['train']:,} train / {data['test']:,} test digits"
-          f"{f'; oneDNN held to {args.isa}' if args.isa else ''}")
+          f"{data['train']:,} train / {data['test']:,} test digits; {kernels.described(args.kernels)}")
     print(f"  wall time, process start to summary: {wall:.1f} s")
     print(f"  peak memory: {int(peak.group(1)) / 1024**2:.2f} GB" if peak else "  peak memory: (no /usr/bin/time)")
     for name, model in summary["models"].items():
