@@ -6,7 +6,6 @@ alone, it runs its own kernels, built for AVX. oneDNN picks its kernels by the C
 `ONEDNN_MAX_CPU_ISA` can hold back. Both are read when TensorFlow is imported, so the choice is made first.
 """
 
-import os
 
 CHOICES = {
     "tensorflow": ({"TF_ENABLE_ONEDNN_OPTS": "0"},
