@@ -115,7 +115,7 @@ def main():
     import keras
 
     from course.data import load_digits
-    from course.doctor import vector_extensions
+    from course.cpu import vector_extensions
     from course.lessons import lesson3
     from course.preprocess import normalize
     from course.training import training_and_validation, training_steps

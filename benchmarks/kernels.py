@@ -4,6 +4,8 @@ On Linux, TensorFlow runs oneDNN's kernels by default only on a CPU with AVX512_
 or AMX (`TF_ENABLE_ONEDNN_OPTS` overrides that); on any other CPU, most with AVX2 and every one with AVX
 alone, it runs its own kernels, built for AVX. oneDNN picks its kernels by the CPU's instruction set, which
 `ONEDNN_MAX_CPU_ISA` can hold back. Both are read when TensorFlow is imported, so the choice is made first.
+(`import course` turns oneDNN on for a CPU with AVX2 and FMA but none of those four, when the variable is
+unset: course/cpu.py. A choice made here is left as it is.)
 """
 
 

@@ -5,8 +5,8 @@ import os
 import platform
 import sys
 import time
-from pathlib import Path
 
+from course.cpu import ONEDNN_BY_DEFAULT, ONEDNN_SWITCH, vector_extensions
 from course.places import can_write_later, course_home, default_output, display_available
 
 
@@ -55,35 +55,17 @@ def _tensorflow_imports():
     yield True, f"TensorFlow imports ({time.perf_counter() - started:.1f} s) and sees: {devices}"
 
 
-# On Linux, TensorFlow runs oneDNN's kernels by default only on a CPU with one of these (TF_ENABLE_ONEDNN_OPTS
-# overrides it); elsewhere it runs its own, built for AVX. The two round differently, so the last digits of an
-# accuracy differ from machine to machine, and they train at different speeds (benchmarks/README.md).
-ONEDNN_BY_DEFAULT = ("avx512_vnni", "avx512_bf16", "avx_vnni", "amx_tile")
-
-
-def vector_extensions(cpuinfo=Path("/proc/cpuinfo")):
-    """The CPU's vector extensions that decide TensorFlow's kernels, as `cpuinfo` lists them: a subset of avx,
-    avx2, fma, avx512f and ONEDNN_BY_DEFAULT, in that order. None when it lists no flags (not Linux, not x86)."""
-    try:
-        lines = cpuinfo.read_text(errors="replace").splitlines()
-    except OSError:
-        return None
-    flags = next((line.partition(":")[2].split() for line in lines if line.startswith("flags")), None)
-    if flags is None:
-        return None
-    return [f for f in ("avx", "avx2", "fma", "avx512f", *ONEDNN_BY_DEFAULT) if f in flags]
-
-
 def cpu_sentence(extensions, environ):
-    """The CPU's vector extensions, and whose kernels TensorFlow runs with them."""
+    """The CPU's vector extensions, and whose kernels TensorFlow runs with them (see course/cpu.py)."""
     if extensions is None:
         return "CPU vector extensions unknown (/proc/cpuinfo lists no flags)"
     listed = ", ".join(extensions) or "none of AVX, AVX2, FMA, AVX-512"
-    if environ.get("TF_ENABLE_ONEDNN_OPTS"):
-        kernels = f"TF_ENABLE_ONEDNN_OPTS={environ['TF_ENABLE_ONEDNN_OPTS']} decides whether oneDNN's kernels run"
-    elif any(extension in extensions for extension in ONEDNN_BY_DEFAULT):
-        kernels = "TensorFlow runs oneDNN's kernels here"
+    switch = environ.get(ONEDNN_SWITCH, "").strip().lower()
+    by_default = any(extension in extensions for extension in ONEDNN_BY_DEFAULT)
+    if switch in ("1", "true") or (not switch and by_default):
+        kernels = "TensorFlow trains with oneDNN's kernels"
     else:
-        kernels = ("TensorFlow runs its own kernels here (oneDNN's only on CPUs with AVX-512 VNNI or BF16, "
-                   "AVX-VNNI or AMX)")
+        kernels = "TensorFlow trains with its own kernels"
+    if switch:
+        kernels += f" ({ONEDNN_SWITCH}={environ[ONEDNN_SWITCH]})"
     return f"CPU vector extensions: {listed}; {kernels}"

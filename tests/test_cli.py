@@ -131,21 +131,3 @@ def test_doctor_reports_each_part(tmp_path):
     assert "no display" in result.output
     assert not (tmp_path / "course-output").exists()  # doctor looks, it does not create
     assert "CPU vector extensions" in result.output
-
-
-def test_doctor_says_whose_kernels_tensorflow_runs_on_this_cpu(tmp_path):
-    from course.doctor import cpu_sentence, vector_extensions
-
-    cpuinfo = tmp_path / "cpuinfo"
-    cpuinfo.write_text("processor\t: 0\nflags\t\t: fpu sse sse2 avx avx2 fma aes\nbugs\t\t: none\n")
-    assert vector_extensions(cpuinfo) == ["avx", "avx2", "fma"]
-    assert "its own kernels" in cpu_sentence(["avx", "avx2", "fma"], {})
-    cpuinfo.write_text("flags\t\t: sse avx512_bf16 avx512f fma avx2 avx\n")
-    assert vector_extensions(cpuinfo) == ["avx", "avx2", "fma", "avx512f", "avx512_bf16"]
-    assert cpu_sentence(vector_extensions(cpuinfo), {}).endswith("TensorFlow runs oneDNN's kernels here")
-    assert "TF_ENABLE_ONEDNN_OPTS=0 decides" in cpu_sentence(["avx"], {"TF_ENABLE_ONEDNN_OPTS": "0"})
-    cpuinfo.write_bytes(b"flags : avx \xff\n")  # an odd byte, as a broken kernel might list
-    assert vector_extensions(cpuinfo) == ["avx"]
-    cpuinfo.write_text("processor\t: 0\nFeatures\t: fp asimd\n")  # an Arm CPU lists no flags
-    assert vector_extensions(cpuinfo) is None and "unknown" in cpu_sentence(None, {})
-    assert vector_extensions(tmp_path / "missing") is None
