@@ -1,11 +1,12 @@
 """The CPU's vector extensions, and whose kernels TensorFlow trains with on them.
 
 On Linux, TensorFlow runs oneDNN's kernels by default only on a CPU with AVX512_VNNI, AVX512_BF16, AVX_VNNI
-or AMX; on any other CPU it runs its own, built for AVX alone (`TF_ENABLE_ONEDNN_OPTS` overrides the
-default). On a CPU with AVX2 and FMA but none of those, oneDNN's AVX2 kernels trained lesson 3's CNN in about
-half the time of TensorFlow's own, to the same accuracies (benchmarks/README.md: measured on a newer CPU with
-oneDNN held to AVX2), so `import course` turns them on there, unless TF_ENABLE_ONEDNN_OPTS is already set.
-With AVX alone, oneDNN's kernels were slower still, so TensorFlow's own stay.
+or AMX; on any other CPU it runs its own (`TF_ENABLE_ONEDNN_OPTS`, read once as TensorFlow is imported,
+overrides the default). On a CPU with AVX2 and FMA but none of those, `import course` turns oneDNN's kernels on,
+unless the variable is already set: emulated on a newer CPU (oneDNN held to AVX2), they trained lesson 3's CNN
+in 54-60% of the time TensorFlow's own kernels took, to the same accuracies at four seeds (benchmarks/README.md).
+With AVX alone, oneDNN's kernels were slower than TensorFlow's own, so those stay. Imported after TensorFlow
+(or Keras), the course leaves the choice as it was; the setting is inherited by programs this one starts.
 """
 
 from pathlib import Path

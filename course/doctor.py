@@ -56,16 +56,13 @@ def _tensorflow_imports():
 
 
 def cpu_sentence(extensions, environ):
-    """The CPU's vector extensions, and whose kernels TensorFlow runs with them (see course/cpu.py)."""
+    """The CPU's vector extensions, and whose kernels TensorFlow trains with on them (see course/cpu.py)."""
     if extensions is None:
         return "CPU vector extensions unknown (/proc/cpuinfo lists no flags)"
     listed = ", ".join(extensions) or "none of AVX, AVX2, FMA, AVX-512"
-    switch = environ.get(ONEDNN_SWITCH, "").strip().lower()
-    by_default = any(extension in extensions for extension in ONEDNN_BY_DEFAULT)
-    if switch in ("1", "true") or (not switch and by_default):
-        kernels = "TensorFlow trains with oneDNN's kernels"
-    else:
-        kernels = "TensorFlow trains with its own kernels"
-    if switch:
-        kernels += f" ({ONEDNN_SWITCH}={environ[ONEDNN_SWITCH]})"
-    return f"CPU vector extensions: {listed}; {kernels}"
+    # As TensorFlow reads the switch: 1/true or 0/false in any case; anything else leaves its default.
+    switch = environ.get(ONEDNN_SWITCH)
+    chosen = {"1": True, "true": True, "0": False, "false": False}.get((switch or "").lower())
+    onednn = chosen if chosen is not None else any(extension in extensions for extension in ONEDNN_BY_DEFAULT)
+    kernels = "TensorFlow trains with oneDNN's kernels" if onednn else "TensorFlow trains with its own kernels"
+    return f"CPU vector extensions: {listed}; {kernels}" + (f" ({ONEDNN_SWITCH}={switch})" if switch else "")

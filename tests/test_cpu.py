@@ -1,8 +1,9 @@
+import os
 import subprocess
 import sys
 from pathlib import Path
 
-from course.cpu import ONEDNN_SWITCH, onednn_on_for_avx2, vector_extensions
+from course.cpu import ONEDNN_BY_DEFAULT, ONEDNN_SWITCH, onednn_on_for_avx2, vector_extensions
 from course.doctor import cpu_sentence
 
 AVX_ONLY = ["avx"]
@@ -28,16 +29,20 @@ def test_the_vector_extensions_are_read_from_cpuinfo(tmp_path):
 def test_onednn_is_turned_on_only_where_tensorflow_leaves_it_off_on_an_avx2_cpu():
     environ = {}
     assert onednn_on_for_avx2(AVX2, environ) and environ == {ONEDNN_SWITCH: "1"}
-    for extensions in (AVX_ONLY, WITH_VNNI, None):  # oneDNN's AVX kernels are slower; TensorFlow's own choice
+    # With AVX alone oneDNN's kernels are slower; without FMA no AVX2 CPU is meant; with any of these four
+    # TensorFlow turns oneDNN on itself.
+    for extensions in (AVX_ONLY, ["avx", "avx2"], None, *[AVX2 + [flag] for flag in ONEDNN_BY_DEFAULT]):
         environ = {}
-        assert not onednn_on_for_avx2(extensions, environ) and environ == {}
+        assert not onednn_on_for_avx2(extensions, environ) and environ == {}, extensions
+    assert set(ONEDNN_BY_DEFAULT) == {"avx512_vnni", "avx512_bf16", "avx_vnni", "amx_tile"}
     environ = {ONEDNN_SWITCH: "0"}  # the learner's own choice stands
     assert not onednn_on_for_avx2(AVX2, environ) and environ == {ONEDNN_SWITCH: "0"}
 
 
 def test_import_course_sets_the_switch_before_tensorflow_loads_and_not_after():
     # course/cpu.py is loaded first, told it runs on an AVX2 CPU, then `import course` runs as a learner's would.
-    cpu = Path(__file__).parents[1] / "course" / "cpu.py"
+    repository = Path(__file__).parents[1]
+    cpu = repository / "course" / "cpu.py"
     script = f"""
 import importlib.util, os, sys
 os.environ.pop("{ONEDNN_SWITCH}", None)
@@ -52,7 +57,8 @@ import course
 print(os.environ.get("{ONEDNN_SWITCH}"))
 """
     for order, switch in (("course first", "1"), ("tensorflow first", "None")):
-        done = subprocess.run([sys.executable, "-c", script, order], capture_output=True, text=True, check=True)
+        done = subprocess.run([sys.executable, "-c", script, order], capture_output=True, text=True, check=True,
+                              cwd=repository, env={**os.environ, "PYTHONPATH": str(repository)})  # this tree's course
         assert done.stdout.split() == [switch], (order, done.stderr)
 
 
@@ -60,5 +66,8 @@ def test_doctor_says_whose_kernels_tensorflow_trains_with():
     assert cpu_sentence(AVX2, {ONEDNN_SWITCH: "1"}).endswith(f"oneDNN's kernels ({ONEDNN_SWITCH}=1)")
     assert cpu_sentence(AVX_ONLY, {}) == "CPU vector extensions: avx; TensorFlow trains with its own kernels"
     assert cpu_sentence(WITH_VNNI, {}).endswith("TensorFlow trains with oneDNN's kernels")
-    assert "its own kernels" in cpu_sentence(WITH_VNNI, {ONEDNN_SWITCH: "false"})
+    assert "its own kernels" in cpu_sentence(WITH_VNNI, {ONEDNN_SWITCH: "FALSE"})
+    # TensorFlow keeps its default for a value it cannot read, spaces included
+    assert "oneDNN's kernels" in cpu_sentence(WITH_VNNI, {ONEDNN_SWITCH: "yes"})
+    assert "its own kernels" in cpu_sentence(AVX2, {ONEDNN_SWITCH: " 1"})
     assert "unknown" in cpu_sentence(None, {})
