@@ -4,7 +4,7 @@ On Linux, TensorFlow runs oneDNN's kernels by default only on a CPU with AVX512_
 or AMX; on any other CPU it runs its own (`TF_ENABLE_ONEDNN_OPTS`, read once as TensorFlow is imported,
 overrides the default). On a CPU with AVX2 and FMA but none of those, `import course` turns oneDNN's kernels on,
 unless the variable is already set: emulated on a newer CPU (oneDNN held to AVX2), they trained lesson 3's CNN
-in 54-60% of the time TensorFlow's own kernels took, to the same accuracies at four seeds (benchmarks/README.md).
+in about half the time TensorFlow's own kernels took, to accuracies as good (benchmarks/README.md).
 With AVX alone, oneDNN's kernels were slower than TensorFlow's own, so those stay. Imported after TensorFlow
 (or Keras), the course leaves the choice as it was; the setting is inherited by programs this one starts.
 """
