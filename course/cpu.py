@@ -28,11 +28,16 @@ def vector_extensions(cpuinfo=Path("/proc/cpuinfo")):
     return [f for f in ("avx", "avx2", "fma", "avx512f", *ONEDNN_BY_DEFAULT) if f in flags]
 
 
+def onednn_by_default(extensions):
+    """Whether TensorFlow, left to itself, runs oneDNN's kernels on a CPU with these extensions."""
+    return any(extension in extensions for extension in ONEDNN_BY_DEFAULT)
+
+
 def onednn_on_for_avx2(extensions, environ):
     """Set TF_ENABLE_ONEDNN_OPTS=1 in `environ` (os.environ, before TensorFlow is imported) on a CPU with AVX2
     and FMA whose TensorFlow would leave oneDNN off, unless someone set it. Returns True when it did."""
-    if (extensions is None or not {"avx2", "fma"} <= set(extensions)
-            or any(extension in extensions for extension in ONEDNN_BY_DEFAULT) or ONEDNN_SWITCH in environ):
+    if (extensions is None or not {"avx2", "fma"} <= set(extensions) or onednn_by_default(extensions)
+            or ONEDNN_SWITCH in environ):
         return False
     environ[ONEDNN_SWITCH] = "1"
     return True

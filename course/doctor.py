@@ -6,7 +6,7 @@ import platform
 import sys
 import time
 
-from course.cpu import ONEDNN_BY_DEFAULT, ONEDNN_SWITCH, vector_extensions
+from course.cpu import ONEDNN_SWITCH, onednn_by_default, vector_extensions
 from course.places import can_write_later, course_home, default_output, display_available
 
 
@@ -63,6 +63,6 @@ def cpu_sentence(extensions, environ):
     # As TensorFlow reads the switch: 1/true or 0/false in any case; anything else leaves its default.
     switch = environ.get(ONEDNN_SWITCH)
     chosen = {"1": True, "true": True, "0": False, "false": False}.get((switch or "").lower())
-    onednn = chosen if chosen is not None else any(extension in extensions for extension in ONEDNN_BY_DEFAULT)
+    onednn = chosen if chosen is not None else onednn_by_default(extensions)
     kernels = "TensorFlow trains with oneDNN's kernels" if onednn else "TensorFlow trains with its own kernels"
     return f"CPU vector extensions: {listed}; {kernels}" + (f" ({ONEDNN_SWITCH}={switch})" if switch else "")

@@ -70,10 +70,10 @@ def in_batches(x, y, batch_size, *, shuffle):
     import tensorflow as tf
 
     count = len(x)
-    if shuffle:
-        order = tf.data.Dataset.range(1).map(lambda _: tf.random.shuffle(tf.range(count, dtype=tf.int64)))
-    else:
-        order = tf.data.Dataset.range(1).map(lambda _: tf.range(count, dtype=tf.int64))
+
+    def digit_order(_):  # Keras's operations, in Keras's order: the seed then draws Keras's shuffle
+        every = tf.range(count, dtype=tf.int64)
+        return tf.random.shuffle(every) if shuffle else every
 
     def picked_digits(picked, every_digit):
         images, labels = every_digit
@@ -82,6 +82,7 @@ def in_batches(x, y, batch_size, *, shuffle):
     # All the digits travel as one element beside each batch of picks, as in Keras's pipeline: captured by
     # picked_digits instead, they were copied once more, and lesson 3 needed more memory.
     every_digit = tf.data.Dataset.from_tensors((x, y)).repeat()
+    order = tf.data.Dataset.range(1).map(digit_order)
     batches = tf.data.Dataset.zip(order.unbatch().batch(batch_size), every_digit).map(picked_digits)
     # Told how many batches there are, Keras's progress bar counts towards the right total from the first epoch.
     batches = batches.apply(tf.data.experimental.assert_cardinality(-(-count // batch_size)))
