@@ -763,23 +763,39 @@ def paper_brightness(gray, light_paper, side=PAPER_SIDE, window=PAPER_WINDOW):
     (`paper_by_tiles`); then each pixel takes the brightest of a square `window` times that width
     across, and the darkest of those again (a grey closing; dark paper the other way round). A mark
     narrower than the square is closed over; anything broader (a shadow) keeps its own brightness.
-    The square spans at most a quarter of the page; a picture under PAGE_SEARCH_SMALLEST pixels
-    keeps the first guess.
+    Against the tiles' guess a shadow's sharp edge reads as broad ink, and makes the strokes look broad:
+    measured again against the closed page, which follows the shadow, they may prove narrower, and
+    a narrower square closes over them again. The square spans at most a quarter of the page; a
+    picture under PAGE_SEARCH_SMALLEST pixels keeps the first guess.
     """
     from PIL import Image
-    from scipy import ndimage
 
     small = fit_into_box(gray, side) if max(gray.shape) > side else gray
-    first = paper_by_tiles(small, light_paper)
-    if max(small.shape) < PAGE_SEARCH_SMALLEST:  # a digit's own small picture (MNIST's 28x28): no shadow to
-        level = first  # follow, and a square broad enough to close over its strokes would span the picture
-    else:
-        ink = 1 - small / np.maximum(first, 1e-3) if light_paper else small - first
+    level = paper_by_tiles(small, light_paper)
+    # A digit's own small picture (MNIST's 28x28) keeps the first guess: no shadow to follow, and a square
+    # broad enough to close over its strokes would span the picture.
+    square = max(small.shape) // 4 + 1 if max(small.shape) >= PAGE_SEARCH_SMALLEST else 0
+    for _ in range(2):
+        ink = 1 - small / np.maximum(level, 1e-3) if light_paper else small - level
         width = stroke_width(ink) * max(small.shape)  # in pixels of `small`
-        square = int(np.clip(round(window * width) + 2, 5, max(small.shape) // 4))
-        level = ndimage.grey_closing(small, size=square) if light_paper else ndimage.grey_opening(small, size=square)
+        narrower = int(np.clip(round(window * width) + 2, 5, max(small.shape) // 4))
+        if narrower >= square:
+            break
+        square = narrower
+        level = closed_over(small, square, light_paper)
     smooth = Image.fromarray(level.astype(np.float32), mode="F").resize(gray.shape[::-1], Image.Resampling.BILINEAR)
     return np.asarray(smooth, dtype=np.float32)
+
+
+def closed_over(small, square, light_paper):
+    """The picture with every dark mark narrower than `square` closed over (light ones on dark paper)."""
+    from scipy import ndimage
+
+    # The page goes on past the picture's edge as it is at the edge: a shadow that reaches the edge stays as
+    # broad as it is there, instead of narrowing to a wedge that the square would close over.
+    page = np.pad(small, square, mode="edge")
+    level = ndimage.grey_closing(page, size=square) if light_paper else ndimage.grey_opening(page, size=square)
+    return level[square:-square, square:-square]
 
 
 def paper_by_tiles(gray, light_paper, regions=8):

@@ -137,6 +137,41 @@ def test_a_sharp_edged_shadow_through_the_digit_is_not_ink():
     assert np.corrcoef(steps["centred in 28x28"].ravel(), mnistify(page).ravel())[0, 1] > 0.95
 
 
+@pytest.mark.parametrize("which", range(3))
+def test_a_shadow_that_reaches_the_edge_of_the_picture_is_not_ink(which):
+    # A ballpoint digit on a page whose lower left lies in a hard shadow; the shadow's edge curves across the
+    # page and meets the picture's left and bottom edges at a slant. Neither the narrowing shadow there, nor
+    # the shadow's edge taken for broad strokes, may leave a patch of "ink" beside the thin digit.
+    from scipy import ndimage
+
+    from course.datasets.photos import enlarge, hairline
+    from helpers import unseen_digits
+
+    digit = unseen_digits(3, seed=13)[0][which]
+    page = np.full((480, 360), 0.92, dtype=np.float32)
+    page[150:310, 100:260] -= 0.8 * hairline(enlarge(digit, 160))
+    rows, cols = np.indices(page.shape)
+    shadow = ndimage.gaussian_filter((rows > 330 + 0.5 * cols + 25 * np.sin(cols / 40)).astype(np.float32), 3)
+    in_shadow, in_full_light = mnistify_steps(page * (1 - 0.5 * shadow)), mnistify_steps(page)
+    assert in_shadow["cropped"].shape == in_full_light["cropped"].shape
+    assert in_full_light["cropped"].shape[0] < 120  # the digit's own height: nothing else was cropped with it
+    np.testing.assert_allclose(in_shadow["centred in 28x28"], in_full_light["centred in 28x28"], atol=0.05)
+
+
+def test_a_shadow_that_narrows_to_the_picture_edge_is_not_closed_over():
+    from course.preprocess import closed_over
+
+    page = np.full((100, 100), 0.9, dtype=np.float32)
+    rows, cols = np.indices(page.shape)
+    page[rows > 50 + cols] = 0.45  # a shadow whose edge meets the picture's left edge at 45 degrees
+    page[20:60, 60:62] = 0.1  # a stroke 2 pixels wide
+    paper = closed_over(page, 9, light_paper=True)
+    np.testing.assert_array_equal(paper[rows > 50 + cols], np.float32(0.45))  # the shadow, up to its tip
+    np.testing.assert_array_equal(paper[20:60, 60:62], np.float32(0.9))  # the stroke closed over
+    dark_paper = closed_over(1 - page, 9, light_paper=False)
+    np.testing.assert_allclose(dark_paper, 1 - paper)
+
+
 def test_specks_of_dust_around_the_digit_are_not_part_of_it():
     clean = stroke_canvas(300, 240, 60, 60, 160)
     dusty = clean.copy()
