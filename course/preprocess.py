@@ -597,7 +597,7 @@ def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
     - leaves out part of the picture and of its border (a desk shows around a sheet);
     - has a sharp edge (clearly darker just outside than just inside: a desk, not light
       falling off), and is lighter than all that lies around it;
-    - and has something written on it.
+    - and has something written on it: marks clearly darker than the light falling across it.
     Then the picture is cut to the box around the sheet, and what lies in the box outside the
     sheet (a corner of the desk, the sheet's very edge) takes the brightness of the nearest
     paper, so the steps after see a page that fills their picture. Pictures under
@@ -638,9 +638,10 @@ def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
     sheet = sheet > 127
     on_sheet = page[sheet]
     # Something is written on it when a few of its pixels (WRITTEN_SHARE: a ballpoint's hairline digit on a
-    # large sheet covers little more) are clearly darker than its paper; otherwise it is not the page the
-    # digit is on.
-    if on_sheet.size == 0 or np.mean(on_sheet < np.median(on_sheet) - 0.15) < WRITTEN_SHARE:
+    # large sheet covers little more) are clearly darker than the paper around them: than the light falling
+    # across the sheet (`shading`), so that the dim far side of a lit part of the page beside a shadow is no
+    # writing. Otherwise it is not the page the digit is on.
+    if on_sheet.size == 0 or np.mean(on_sheet < shading(page, sheet)[sheet] - 0.15) < WRITTEN_SHARE:
         return gray, whole
     surroundings = np.asarray(Image.fromarray(surroundings[box].astype(np.float32), mode="F").resize(
         size, Image.Resampling.BILINEAR))

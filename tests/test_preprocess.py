@@ -158,6 +158,28 @@ def test_a_shadow_that_reaches_the_edge_of_the_picture_is_not_ink(which):
     np.testing.assert_allclose(in_shadow["centred in 28x28"], in_full_light["centred in 28x28"], atol=0.05)
 
 
+@pytest.mark.parametrize("which", range(3))
+def test_the_lit_part_of_a_page_beside_a_shadow_is_not_taken_for_the_sheet(which):
+    # The phone's shadow falls over the lower part of the page and the digit; above it the lit paper dims
+    # away from the lamp. The lit part looks like a sheet on a darker desk, but nothing is written on it:
+    # its dim far side is the light falling off, not writing.
+    from scipy import ndimage
+
+    from course.datasets.photos import enlarge
+    from course.preprocess import page_found
+    from helpers import unseen_digits
+
+    page = np.full((480, 640), 0.93, dtype=np.float32)
+    page[330:430, 300:400] -= 0.75 * enlarge(unseen_digits(3, seed=17)[0][which], 100)
+    rows, cols = np.indices(page.shape)
+    light = 0.6 + 0.4 * np.clip(rows / 260, 0, 1)
+    shadow = ndimage.gaussian_filter((rows > 270 + 20 * np.sin(cols / 60)).astype(np.float32), 3)
+    photo = page * light * (1 - 0.55 * shadow)
+    found, sheet = page_found(photo)
+    assert found.shape == photo.shape and sheet.all()
+    assert np.corrcoef(mnistify(photo).ravel(), mnistify(page).ravel())[0, 1] > 0.98
+
+
 def test_a_shadow_that_narrows_to_the_picture_edge_is_not_closed_over():
     from course.preprocess import closed_over
 
