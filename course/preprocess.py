@@ -762,41 +762,62 @@ def paper_brightness(gray, light_paper, side=PAPER_SIDE, window=PAPER_WINDOW):
 
     In a copy `side` pixels long, the strokes' width is measured against a first guess at the paper
     (`paper_by_tiles`); then each pixel takes the brightest of a square `window` times that width
-    across, and the darkest of those again (a grey closing; dark paper the other way round). A mark
-    narrower than the square is closed over; anything broader (a shadow) keeps its own brightness.
-    Against the tiles' guess a shadow's sharp edge reads as broad ink, and makes the strokes look broad:
-    measured again against the closed page, which follows the shadow, they may prove narrower, and
-    a narrower square closes over them again. The square spans at most a quarter of the page; a
-    picture under PAGE_SEARCH_SMALLEST pixels keeps the first guess.
+    across, and the darkest of those again (a grey closing, `closed_over`; dark paper the other way
+    round). A mark narrower than the square is closed over; anything broader (a shadow) keeps its own
+    brightness. Against the tiles' guess a shadow's sharp edge reads as broad ink and makes the strokes
+    look broad: measured again against the closed page, which follows the shadow, they may prove
+    narrower, and a narrower square closes over them again. The square spans at most a quarter of the
+    page; a picture under PAGE_SEARCH_SMALLEST pixels keeps the first guess.
     """
     from PIL import Image
 
     small = fit_into_box(gray, side) if max(gray.shape) > side else gray
     level = paper_by_tiles(small, light_paper)
-    # A digit's own small picture (MNIST's 28x28) keeps the first guess: no shadow to follow, and a square
-    # broad enough to close over its strokes would span the picture.
-    square = max(small.shape) // 4 + 1 if max(small.shape) >= PAGE_SEARCH_SMALLEST else 0
-    for _ in range(2):
-        ink = 1 - small / np.maximum(level, 1e-3) if light_paper else small - level
-        width = stroke_width(ink) * max(small.shape)  # in pixels of `small`
-        narrower = int(np.clip(round(window * width) + 2, 5, max(small.shape) // 4))
-        if narrower >= square:
-            break
-        square = narrower
+    # A digit's own small picture (MNIST's 28x28) has no shadow to follow, and a square broad enough to
+    # close over its strokes would span the picture.
+    if max(small.shape) >= PAGE_SEARCH_SMALLEST:
+        square = _square_for_strokes(small, level, light_paper, window)
         level = closed_over(small, square, light_paper)
+        narrower = _square_for_strokes(small, level, light_paper, window)
+        if narrower < square:
+            level = closed_over(small, narrower, light_paper)
     smooth = Image.fromarray(level.astype(np.float32), mode="F").resize(gray.shape[::-1], Image.Resampling.BILINEAR)
     return np.asarray(smooth, dtype=np.float32)
 
 
+def _square_for_strokes(small, paper, light_paper, window):
+    """The side of a square `window` strokes wide, the strokes' width measured against `paper`."""
+    ink = 1 - small / np.maximum(paper, 1e-3) if light_paper else small - paper
+    width = stroke_width(ink) * max(small.shape)  # in pixels of `small`
+    return int(np.clip(round(window * width) + 2, 5, max(small.shape) // 4))
+
+
 def closed_over(small, square, light_paper):
-    """The picture with every dark mark narrower than `square` closed over (light ones on dark paper)."""
+    """The picture with every dark mark narrower than `square` (at least 1) closed over; light marks
+    on dark paper.
+
+    At the picture's edge, what lies beyond is unknown. Mirrored there, a shadow that reaches the edge at
+    a slant narrows to a wedge that the square fills; carried on past the edge, a stroke along it (a 7's
+    bar in a tightly cropped picture) becomes a broad band that the square keeps. So the page is closed
+    both ways, and where the two differ, it is carried on only for a shadow's tip, which the rest of the
+    shadow lies beside: the pixels around a stroke are paper.
+    """
     from scipy import ndimage
 
-    # The page goes on past the picture's edge as it is at the edge: a shadow that reaches the edge stays as
-    # broad as it is there, instead of narrowing to a wedge that the square would close over.
-    page = np.pad(small, square, mode="edge")
-    level = ndimage.grey_closing(page, size=square) if light_paper else ndimage.grey_opening(page, size=square)
-    return level[square:-square, square:-square]
+    close = ndimage.grey_closing if light_paper else ndimage.grey_opening
+    mirrored = close(small, size=square)
+    carried_on = close(np.pad(small, square, mode="edge"), size=square)[square:-square, square:-square]
+    paperness = 1 if light_paper else -1  # times a brightness: high on paper, low on a mark, either way round
+    differs, _ = ndimage.label(paperness * (mirrored - carried_on) > 0.02)  # filled when mirrored only
+    level = mirrored
+    for number, where in enumerate(ndimage.find_objects(differs), start=1):
+        box = tuple(slice(max(0, part.start - 1), part.stop + 1) for part in where)
+        mark = differs[box] == number
+        beside = ndimage.binary_dilation(mark) & ~mark
+        filled, kept = np.median(paperness * mirrored[box][mark]), np.median(paperness * carried_on[box][mark])
+        if beside.any() and np.min(paperness * mirrored[box][beside]) < (filled + kept) / 2:  # the shadow goes on
+            level[box][mark] = carried_on[box][mark]
+    return level
 
 
 def paper_by_tiles(gray, light_paper, regions=8):

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 
 from course.data import load_sample
-from course.preprocess import (binarize, digit_box, flatten, ink_box, mnistify, mnistify_steps, normalize, one_hot,
-                               pick_classes)
+from course.preprocess import (MNISTIFIED, binarize, digit_box, flatten, ink_box, mnistify, mnistify_steps, normalize,
+                               one_hot, pick_classes)
 
 
 def test_normalize_scales_to_float32_0_1_without_touching_input():
@@ -140,8 +140,8 @@ def test_a_sharp_edged_shadow_through_the_digit_is_not_ink():
 @pytest.mark.parametrize("which", range(3))
 def test_a_shadow_that_reaches_the_edge_of_the_picture_is_not_ink(which):
     # A ballpoint digit on a page whose lower left lies in a hard shadow; the shadow's edge curves across the
-    # page and meets the picture's left and bottom edges at a slant. Neither the narrowing shadow there, nor
-    # the shadow's edge taken for broad strokes, may leave a patch of "ink" beside the thin digit.
+    # page and meets the picture's left and bottom edges at a slant, where the shadow narrows to a wedge: it
+    # may leave no patch of "ink" beside the thin digit.
     from scipy import ndimage
 
     from course.datasets.photos import enlarge, hairline
@@ -162,7 +162,8 @@ def test_a_shadow_that_reaches_the_edge_of_the_picture_is_not_ink(which):
 def test_the_lit_part_of_a_page_beside_a_shadow_is_not_taken_for_the_sheet(which):
     # The phone's shadow falls over the lower part of the page and the digit; above it the lit paper dims
     # away from the lamp. The lit part looks like a sheet on a darker desk, but nothing is written on it:
-    # its dim far side is the light falling off, not writing.
+    # its dim far side is the light falling off, not writing. (Read against the tiles' first guess, the
+    # shadow's edge looks like broad strokes: the digit is read right only once they are measured again.)
     from scipy import ndimage
 
     from course.datasets.photos import enlarge
@@ -180,16 +181,35 @@ def test_the_lit_part_of_a_page_beside_a_shadow_is_not_taken_for_the_sheet(which
     assert np.corrcoef(mnistify(photo).ravel(), mnistify(page).ravel())[0, 1] > 0.98
 
 
-def test_a_shadow_that_narrows_to_the_picture_edge_is_not_closed_over():
+@pytest.mark.parametrize("top", [-1, -3])
+def test_a_stroke_along_the_edge_of_a_tightly_cropped_picture_stays_ink(top):
+    # A 7 cropped through its bar, which runs along the picture's top edge. Carried on past the edge, as a
+    # shadow is, the bar would be a broad band and read as paper, leaving a 1.
+    from PIL import Image, ImageDraw
+
+    def seven(top):
+        picture = Image.new("L", (200, 200), 235)
+        ImageDraw.Draw(picture).line([(40, top + 4), (160, top + 4), (90, 190)], fill=20, width=8)
+        return np.asarray(picture)
+
+    tight, with_margin = mnistify_steps(seven(top)), mnistify_steps(seven(40))
+    assert tight["ink made high"][:5, 50:150].mean() > 0.9
+    assert tight["cropped"].shape[1] > 120  # the bar's length, not only the stem
+    assert np.corrcoef(tight[MNISTIFIED].ravel(), with_margin[MNISTIFIED].ravel())[0, 1] > 0.7
+
+
+def test_a_shadow_that_narrows_to_the_picture_edge_is_not_closed_over_and_a_stroke_along_it_is():
     from course.preprocess import closed_over
 
     page = np.full((100, 100), 0.9, dtype=np.float32)
     rows, cols = np.indices(page.shape)
     page[rows > 50 + cols] = 0.45  # a shadow whose edge meets the picture's left edge at 45 degrees
     page[20:60, 60:62] = 0.1  # a stroke 2 pixels wide
+    page[:3, 20:80] = 0.1  # a stroke along the top edge, as a tight crop cuts it
     paper = closed_over(page, 9, light_paper=True)
     np.testing.assert_array_equal(paper[rows > 50 + cols], np.float32(0.45))  # the shadow, up to its tip
-    np.testing.assert_array_equal(paper[20:60, 60:62], np.float32(0.9))  # the stroke closed over
+    np.testing.assert_array_equal(paper[20:60, 60:62], np.float32(0.9))  # the strokes closed over
+    np.testing.assert_array_equal(paper[:3, 20:80], np.float32(0.9))
     dark_paper = closed_over(1 - page, 9, light_paper=False)
     np.testing.assert_allclose(dark_paper, 1 - paper)
 
