@@ -809,7 +809,7 @@ def closed_over(small, square, light_paper):
     carried_on = close(np.pad(small, square, mode="edge"), size=square)[square:-square, square:-square]
     paperness = 1 if light_paper else -1  # times a brightness: high on paper, low on a mark, either way round
     differs, _ = ndimage.label(paperness * (mirrored - carried_on) > 0.02)  # filled when mirrored only
-    level = mirrored
+    level = mirrored.copy()
     for number, where in enumerate(ndimage.find_objects(differs), start=1):
         box = tuple(slice(max(0, part.start - 1), part.stop + 1) for part in where)
         mark = differs[box] == number
