@@ -380,14 +380,13 @@ def ink_high(gray, noise=0.15):
     light paper means dark ink. The paper's own brightness is then read around
     every pixel, the pen's strokes closed over (`paper_brightness`), so a shadow
     across a photographed page is not taken for ink. On light paper the ink is how much darker than its paper a pixel
-    is (1 - gray / paper: the same under a shadow as in full light); on dark paper,
+    is (`ink_against`: 1 - gray / paper, the same under a shadow as in full light); on dark paper,
     how much brighter. The strongest ink maps to 1, and faint specks below `noise`
     are cleared.
     """
     light_paper = paper_is_light(gray)
     paper = paper_brightness(gray, light_paper)
-    ink = 1 - gray / np.maximum(paper, 1e-3) if light_paper else gray - paper
-    ink = np.clip(ink, 0, None)
+    ink = np.clip(ink_against(gray, paper, light_paper), 0, None)
     if ink.max() <= 0:
         return np.zeros_like(gray, dtype=np.float32)
     ink = ink / ink.max()
@@ -785,10 +784,15 @@ def paper_brightness(gray, light_paper, side=PAPER_SIDE, window=PAPER_WINDOW):
     return np.asarray(smooth, dtype=np.float32)
 
 
+def ink_against(gray, paper, light_paper):
+    """How much darker than its paper each pixel is, as a share of the paper's brightness (the same under a
+    shadow as in full light); on dark paper, how much brighter. Negative where a pixel outshines its paper."""
+    return 1 - gray / np.maximum(paper, 1e-3) if light_paper else gray - paper
+
+
 def _square_for_strokes(small, paper, light_paper, window):
     """The side of a square `window` strokes wide, the strokes' width measured against `paper`."""
-    ink = 1 - small / np.maximum(paper, 1e-3) if light_paper else small - paper
-    width = stroke_width(ink) * max(small.shape)  # in pixels of `small`
+    width = stroke_width(ink_against(small, paper, light_paper)) * max(small.shape)  # in pixels of `small`
     return int(np.clip(round(window * width) + 2, 5, max(small.shape) // 4))
 
 
