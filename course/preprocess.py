@@ -32,6 +32,8 @@ PAGE_SEARCH_SIDE = 100  # pixels: the page is looked for in a copy this long, wh
 PAGE_SEARCH_SMALLEST = 64  # pixels: a picture smaller than this on a side is no photo of a sheet on a desk
 WRITTEN_SHARE = 0.0005  # of a sheet's pixels, clearly darker than its paper: something is written on it
 SMALLEST_SHEET = 0.03  # of the picture: a sticky note photographed from a step away still covers this much
+SMOOTHNESS_WINDOW = 5  # pixels of the page search's copy: a desk's grain shows in a square this wide
+SMOOTH_AROUND = 0.1  # of what lies around a sheet found by its smoothness: at most this much is paper
 LINE_ANGLES = np.arange(-12, 13, 2)  # degrees from the rows (and columns) a paper's lines may run, then refined
 LINE_WIDTH = 0.02  # of the page's height: a ruled line is at most this thick (plus 2 pixels of blur)
 WIDE_LINE_LIGHTER_THAN = 0.4  # a band wider than LINE_WIDTH is cleared only when its ink is under this
@@ -456,7 +458,8 @@ def sheet_in(small, light_desk=True):
 
     First by brightness (a dark or grey desk); then, unless `light_desk` is False, for a desk
     nearly as light as the paper, in the picture with the light's fall-off divided out (`shading`,
-    measured again on the desk alone), where the paper is a few percent brighter than the desk all over.
+    measured again on the desk alone), where the paper is a few percent brighter than the desk all over;
+    last, by smoothness (`sheet_by_smoothness`): a desk whose grain or pattern is as light as the paper.
     """
     sheet = _sheet_by_threshold(small, otsu_threshold(small), edge=0.1)
     if sheet is not None or not light_desk:
@@ -468,7 +471,33 @@ def sheet_in(small, light_desk=True):
         if desk.mean() < 0.03:
             break
         evened = small / np.maximum(shading(small, desk), 1e-3)
-    return _sheet_by_threshold(evened, _paper_or_desk(evened), edge=0.03)
+    sheet = _sheet_by_threshold(evened, _paper_or_desk(evened), edge=0.03)
+    return sheet if sheet is not None else sheet_by_smoothness(small)
+
+
+def smoothness(small):
+    """How smooth the picture is around each pixel, 0 (the most contrast in it) to 1 (one flat shade): paper
+    is smooth, a pen's stroke or a desk's grain is not. The contrast is each pixel's 3x3 neighbourhood's
+    brightest minus its darkest, averaged over SMOOTHNESS_WINDOW pixels around it."""
+    from scipy import ndimage
+
+    contrast = ndimage.grey_dilation(small, size=3) - ndimage.grey_erosion(small, size=3)
+    contrast = ndimage.uniform_filter(contrast, SMOOTHNESS_WINDOW)
+    return 1 - contrast / max(contrast.max(), 1e-3)
+
+
+def sheet_by_smoothness(small):
+    """The sheet as the smooth part of a picture whose desk has a grain or a pattern as light as the paper
+    (strongly grained wood), or None: the largest smooth region that passes for a sheet (`_sheet_by_threshold`),
+    when almost nothing outside it (under SMOOTH_AROUND) is paper too, smooth and as light: a page that fills
+    the picture is smooth on both sides of its margin's line."""
+    smooth = smoothness(small)
+    threshold = otsu_threshold(smooth)
+    sheet = _sheet_by_threshold(smooth, threshold, edge=0.1)
+    if sheet is None:
+        return None
+    paper_around = (smooth > threshold) & (small > np.median(small[sheet]) - 0.1) & ~sheet
+    return sheet if np.count_nonzero(paper_around) < SMOOTH_AROUND * np.count_nonzero(~sheet) else None
 
 
 def _paper_or_desk(evened):
@@ -491,12 +520,16 @@ def _sheet_by_threshold(small, threshold, edge):
     if paper is None or not _desk_shows(paper):
         return None
     # The lines of ruled paper may cut the paper into bands, the largest of which can pass for a small sheet:
-    # with gaps of up to 4 pixels closed, the whole sheet is found, and the larger of the two is the sheet.
+    # with gaps of up to 4 pixels closed, the whole sheet is found. But closing gaps also joins a sheet to the
+    # light parts of a desk's pattern (a keyboard's gaps between its keys, a tablecloth's light checks).
     closed = _largest_region(ndimage.binary_closing(np.pad(light, 2, mode="edge"), iterations=2)[2:-2, 2:-2])
-    found = [_sheet_of(small, paper, edge)]
-    if closed is not None and _desk_shows(closed):
-        found.append(_sheet_of(small, closed, edge))
-    return max((sheet for sheet in found if sheet is not None), key=np.count_nonzero, default=None)
+    own = _sheet_of(small, paper, edge)
+    whole = _sheet_of(small, closed, edge) if closed is not None and _desk_shows(closed) else None
+    if own is None or whole is None:
+        return whole if own is None else own
+    # What the closing added is the rest of a ruled sheet when it is mostly paper; mostly dark, a desk's pattern.
+    added = whole & ~own
+    return whole if added.any() and np.mean(light[added]) >= 0.5 else own
 
 
 def _largest_region(light):
@@ -588,8 +621,9 @@ def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
     """The sheet the digit is written on, when the picture shows more than the page (a desk, a table).
 
     Looked for in a copy `side` pixels long: the paper is the largest region brighter than
-    Otsu's threshold (or, failing that, more coloured in `colour`, the uint8 picture the
-    gray came from: a yellow note on a white desk), with its holes (the ink) filled in. It counts as a sheet when it is
+    Otsu's threshold (or, failing that, smoother: a grained desk, `sheet_in`; or more coloured in
+    `colour`, the uint8 picture the gray came from: a yellow note on a white desk), with its holes (the
+    ink) filled in; where a desk's pattern joins it, the paper alone. It counts as a sheet when it is
     - broad, rectangular (or, lying inside the picture, four-cornered: a sheet photographed at
       a slant), mostly paper and at least SMALLEST_SHEET of the picture (not a
       light stroke on a dark canvas);

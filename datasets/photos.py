@@ -11,7 +11,9 @@ MNIST's training set never saw):
   lines thin, long and lighter than the pen, and free to cross the digit;
 - the framing: the page fills the frame, or the sheet lies on a desk (dark
   wood, grey, white) with its edges and its shadow in the frame, turned a little;
-  photographed from further away, a sticky note is a small part of the frame;
+  photographed from further away, a sticky note is a small part of the frame; or
+  the desk has a pattern as light as the paper in places (light wood's grain, a
+  checked tablecloth, a keyboard's keys);
 - the camera: light falling off across the picture, blur, grain, JPEG; in a dim
   room, the paper comes out darker than middle grey.
 
@@ -34,7 +36,9 @@ PENS = {"black pen": (28, 28, 34), "blue pen": (30, 50, 150), "pencil": (85, 85,
 WIDE_PENS = ("black pen", "blue pen", "pencil")  # drawn at random when a condition names no pen
 HAIRLINE = 2.0  # pixels: a ballpoint's line, whatever the size of the digit
 PAPERS = {"white": (244, 243, 236), "cream": (238, 226, 196), "sticky note": (250, 234, 128)}
-DESKS = {"dark wood": (92, 60, 38), "grey desk": (132, 130, 128), "white desk": (232, 233, 235)}
+DESKS = {"dark wood": (92, 60, 38), "grey desk": (132, 130, 128), "white desk": (232, 233, 235),
+         "light wood": (214, 178, 128), "checked tablecloth": (196, 44, 52), "keyboard": (38, 38, 42)}
+PLAIN_DESKS = ("dark wood", "grey desk", "white desk")  # "any" desk; the patterned ones have conditions of their own
 LINE_COLOURS = {"ruled": (150, 185, 225), "squared": (165, 185, 205)}  # light blue, blue-grey
 
 # One entry per condition the handwriting benchmark reports; what a condition leaves out is drawn at random.
@@ -53,6 +57,9 @@ CONDITIONS = {
     "page in a dim room": {"dim": True},
     "ballpoint pen on a page": {"pen": "ballpoint pen"},
     "ballpoint pen, sheet on a desk": {"pen": "ballpoint pen", "desk": "any"},
+    "sticky note on light wood": {"paper": "sticky note", "desk": "light wood"},
+    "sheet on a checked tablecloth": {"desk": "checked tablecloth"},
+    "sheet on a keyboard": {"desk": "keyboard"},
 }
 CANVASES = ("transparent", "white", "black")
 EXAMPLE_DIGIT, EXAMPLE_SEED = 9, 7  # lesson 4's example: the first 9 of MNIST's test set; the seed frames it
@@ -122,13 +129,25 @@ def write(strokes, rng, pen, paper, ruling):
 
 
 def desk_surface(shape, rng, desk):
-    """A desk's top (RGB float 0-255): wood has streaks of grain; every desk has some texture."""
+    """A desk's top (RGB float 0-255): wood has streaks of grain (light wood, dark and strong ones); a
+    tablecloth, white and coloured checks; a keyboard, dark keys with light gaps between them; every desk
+    has some texture."""
     height, width = shape
     surface = np.broadcast_to(_channels(DESKS[desk]), (*shape, 3)).astype(np.float32)
-    if desk == "dark wood":
-        rows = np.arange(height)[:, None] + 6 * np.sin(np.arange(width)[None, :] / rng.uniform(30, 80))
-        grain = 0.85 + 0.15 * np.sin(rows / rng.uniform(3, 9)) ** 2
+    rows, cols = np.indices(shape)
+    if desk in ("dark wood", "light wood"):
+        along = rows + 6 * np.sin(cols / rng.uniform(30, 80))
+        depth = 0.15 if desk == "dark wood" else 0.45
+        grain = 1 - depth + depth * np.sin(along / rng.uniform(3, 9)) ** 2
         surface = surface * grain[..., None]
+    elif desk == "checked tablecloth":
+        half = rng.uniform(8, 20)  # pixels: half a check's period, a band of colour
+        coloured = ((rows // half) % 2 + (cols // half) % 2) / 2  # white, a band, or two bands crossing
+        surface = 245 * (1 - coloured[..., None]) + surface * coloured[..., None]
+    elif desk == "keyboard":
+        key, gap = rng.uniform(14, 30), rng.uniform(3, 6)  # pixels
+        in_gap = (rows % (key + gap) >= key) | (cols % (key + gap) >= key)
+        surface = np.where(in_gap[..., None], _channels((190, 190, 195)), surface)
     return surface + rng.normal(0, 3, (*shape, 1))
 
 
@@ -205,7 +224,7 @@ def photograph(ink, rng, pen=None, paper="white", ruling=None, desk=None, far=Fa
         strokes = hairline(strokes)
     sheet = write(strokes, rng, pen, paper, ruling)
     if desk:
-        photo = on_desk(sheet, rng, rng.choice(list(DESKS)) if desk == "any" else desk, far)
+        photo = on_desk(sheet, rng, rng.choice(PLAIN_DESKS) if desk == "any" else desk, far)
     else:
         photo = tilted(sheet, rng)
     return camera(photo, rng, dim)
