@@ -33,7 +33,10 @@ PAGE_SEARCH_SMALLEST = 64  # pixels: a picture smaller than this on a side is no
 WRITTEN_SHARE = 0.0005  # of a sheet's pixels, clearly darker than its paper: something is written on it
 SMALLEST_SHEET = 0.03  # of the picture: a sticky note photographed from a step away still covers this much
 SMOOTHNESS_WINDOW = 5  # pixels of the page search's copy: a desk's grain shows in a square this wide
+RIM_WIDTH, RIM_MARK_SHARE = 3, 0.1  # pixels, share of the ink: a mark along the sheet's rim is not the digit
+LONG_MARK = 0.25  # of the page's shorter side: a mark this long is a line, or what is left of one
 SMOOTH_AROUND = 0.1  # of what lies around a sheet found by its smoothness: at most this much is paper
+SMOOTH_SHEET_LARGEST = 0.75  # of the picture: a sheet found by its smoothness leaves the rest to the desk
 LINE_ANGLES = np.arange(-12, 13, 2)  # degrees from the rows (and columns) a paper's lines may run, then refined
 LINE_WIDTH = 0.02  # of the page's height: a ruled line is at most this thick (plus 2 pixels of blur)
 WIDE_LINE_LIGHTER_THAN = 0.4  # a band wider than LINE_WIDTH is cleared only when its ink is under this
@@ -164,8 +167,7 @@ def mnistify_steps(image):
     if max(gray.shape) > WORKING_SIDE:  # a picture of floats, which Pillow does not shrink
         gray = fit_into_box(gray, WORKING_SIDE)
     page, sheet = page_found(gray, colour=shrunk)
-    ink = ink_high(page)
-    ink[~sheet] = 0  # the page's own edge and shadow are not ink either
+    ink = rim_cleared(ink_high(page), sheet)
     unlined = lines_removed(ink, sheet)
     box = digit_box(unlined)
     if box is None:
@@ -213,7 +215,8 @@ def steps_explained(steps):
                      f"desk, the page's edge and shadow) takes the brightness of the nearest paper."),
         "ink made high": f"ink became 1.0 and paper 0.0 ({way_round} paper, read around every pixel with "
                          f"the strokes closed over, so a shadow is not ink): {np.mean(ink > 0):.1%} of the "
-                         f"pixels carry ink.",
+                         f"pixels carry ink." + ("" if whole else " Around the sheet, and in small marks along its rim "
+                                                 "(its edge, its shadow), nothing is ink."),
         LINES_REMOVED: ("no ruled or squared lines were found." if cleared == 0 else
                         f"{cleared:,} pixels of long, straight lines lighter than the pen were cleared "
                         f"({cleared / np.count_nonzero(ink):.0%} of the ink); where the pen crosses a line it stays."),
@@ -489,12 +492,13 @@ def smoothness(small):
 def sheet_by_smoothness(small):
     """The sheet as the smooth part of a picture whose desk has a grain or a pattern as light as the paper
     (strongly grained wood), or None: the largest smooth region that passes for a sheet (`_sheet_by_threshold`),
-    when almost nothing outside it (under SMOOTH_AROUND) is paper too, smooth and as light: a page that fills
-    the picture is smooth on both sides of its margin's line."""
+    when almost nothing around it (under SMOOTH_AROUND) is paper too, as smooth and as light: a page that fills
+    the picture is smooth on both sides of its margin's line. The desk must show around it (SMOOTH_SHEET_LARGEST):
+    a page's corner cut off with the digit in it is all lines and ink, neither smooth nor paper-like."""
     smooth = smoothness(small)
     threshold = otsu_threshold(smooth)
     sheet = _sheet_by_threshold(smooth, threshold, edge=0.1)
-    if sheet is None:
+    if sheet is None or sheet.mean() > SMOOTH_SHEET_LARGEST:
         return None
     paper_around = (smooth > threshold) & (small > np.median(small[sheet]) - 0.1) & ~sheet
     return sheet if np.count_nonzero(paper_around) < SMOOTH_AROUND * np.count_nonzero(~sheet) else None
@@ -681,6 +685,29 @@ def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
     return np.where(sheet, page, surroundings).astype(np.float32), sheet
 
 
+def rim_cleared(ink, sheet):
+    """The ink on the sheet found (`page_found`'s mask) alone, and without the small marks along its rim: the
+    paper's edge, its shadow, a corner of the desk that the mask, found in a small copy, lets in. A mark is on
+    the rim when it reaches within RIM_WIDTH pixels of the mask's edge; it goes when it holds under
+    RIM_MARK_SHARE of the ink (a digit written near the edge is most of the ink) and is short (a ruled line runs
+    across the sheet to its rim: `lines_removed` tells it from the pen). A page that fills the picture has no
+    rim. The strongest ink left maps to 1 again: what went may have been the darkest (a corner of a dark desk)."""
+    from scipy import ndimage
+
+    ink = np.where(sheet, ink, 0).astype(np.float32)
+    if sheet.all():
+        return ink
+    rim = sheet & ~ndimage.binary_erosion(sheet, iterations=RIM_WIDTH)
+    marks, _ = ndimage.label(ink > 0, structure=np.ones((3, 3)))
+    total = ink.sum()
+    for number, where in enumerate(ndimage.find_objects(marks), start=1):
+        mark = marks[where] == number
+        short = max(mark.shape) < LONG_MARK * min(ink.shape)
+        if short and rim[where][mark].any() and ink[where][mark].sum() < RIM_MARK_SHARE * total:
+            ink[where][mark] = 0
+    return ink / ink.max() if ink.max() > 0 else ink
+
+
 def lines_removed(ink, sheet=None, coverage=0.5, lighter_than=0.6):
     """The ink without the lines of ruled or squared paper; where the pen crosses a line, the pen stays.
 
@@ -690,8 +717,8 @@ def lines_removed(ink, sheet=None, coverage=0.5, lighter_than=0.6):
     `coverage` carry ink is a line, when the band of such rows is thin (LINE_WIDTH) and its
     ink is lighter than `lighter_than` (the pen is 1.0), or wider but lighter than
     WIDE_LINE_LIGHTER_THAN (a page's edge and shadow). On a line, only pixels clearly darker
-    than the line (the pen crossing it) are kept. Last, any long mark (a quarter of the
-    page, `ink`, long) that is nowhere as dark as `lighter_than` goes too: what is left of a
+    than the line (the pen crossing it) are kept. Last, any long mark (LONG_MARK of the
+    page's shorter side) that is nowhere as dark as `lighter_than` goes too: what is left of a
     line, or a page's edge and shadow on a desk as light as the paper.
     """
     from scipy import ndimage
@@ -703,7 +730,7 @@ def lines_removed(ink, sheet=None, coverage=0.5, lighter_than=0.6):
     marks, _ = ndimage.label(ink > 0, structure=np.ones((3, 3)))
     for number, where in enumerate(ndimage.find_objects(marks), start=1):
         mark = marks[where] == number
-        long = max(mark.shape) >= 0.25 * min(ink.shape)
+        long = max(mark.shape) >= LONG_MARK * min(ink.shape)
         if long and ink[where][mark].max() < lighter_than:
             ink[where][mark] = 0
     return ink

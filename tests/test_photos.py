@@ -230,6 +230,8 @@ def test_each_step_is_explained_from_what_it_did():
         f"a sheet was found, and the picture cut to the box around it: {page.shape[1]}x{page.shape[0]} pixels, "
         f"{page.size / gray.size:.0%} of the picture")
     assert plain_said[PAGE_FOUND].startswith("the page fills the picture")
+    assert said["ink made high"].endswith("along its rim (its edge, its shadow), nothing is ink.")
+    assert "rim" not in plain_said["ink made high"]
     cleared = np.count_nonzero((on_desk["ink made high"] > 0) & (on_desk[LINES_REMOVED] == 0))
     assert cleared > 0 and said[LINES_REMOVED].startswith(f"{cleared:,} pixels of long, straight lines")
     assert plain_said[LINES_REMOVED] == "no ruled or squared lines were found."

@@ -3,7 +3,7 @@ import pytest
 
 from course.data import load_sample
 from course.preprocess import (MNISTIFIED, binarize, digit_box, flatten, ink_box, mnistify, mnistify_steps, normalize,
-                               one_hot, pick_classes)
+                               one_hot, pick_classes, rim_cleared)
 
 
 def test_normalize_scales_to_float32_0_1_without_touching_input():
@@ -261,3 +261,20 @@ def test_a_digit_in_two_pieces_keeps_both():
     five[94:100, 30:70] = 0  # ... and a foot
     rows, cols = ink_box(mnistify_steps(five)["ink made high"])
     assert mnistify_steps(five)["cropped"].shape == (rows.stop - rows.start, cols.stop - cols.start)
+
+
+def test_small_marks_along_the_rim_of_the_sheet_found_are_not_ink_and_a_digit_there_is():
+    """The sheet's mask, found in a small copy, lets in bits of its edge and shadow: small marks that reach its
+    rim go, and the strongest ink left is 1 again; a digit written up to the rim is most of the ink, and stays."""
+    sheet = np.zeros((120, 100), dtype=bool)
+    sheet[10:110, 10:90] = True
+    ink = np.zeros(sheet.shape, dtype=np.float32)
+    ink[50:80, 40:44] = 0.6  # the digit's stroke, in the middle of the sheet
+    ink[10:12, 60:62] = 1.0  # a dark bit of desk on the rim, the strongest ink of all
+    ink[0:5, 0:5] = 1.0  # off the sheet
+    cleared = rim_cleared(ink, sheet)
+    assert cleared[10:12, 60:62].max() == 0 and cleared[0:5, 0:5].max() == 0
+    np.testing.assert_allclose(cleared[50:80, 40:44], 1.0)
+    ink[80:108, 40:44] = 0.6  # the stroke now runs on down to the sheet's edge: it is most of the ink
+    assert rim_cleared(ink, sheet)[80:108, 40:44].min() == pytest.approx(1.0)
+    assert np.array_equal(rim_cleared(ink, np.ones_like(sheet)), ink)  # a page that fills the picture: no rim
