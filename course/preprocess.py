@@ -33,7 +33,10 @@ PAGE_SEARCH_SMALLEST = 64  # pixels: a picture smaller than this on a side is no
 WRITTEN_SHARE = 0.0005  # of a sheet's pixels, clearly darker than its paper: something is written on it
 SMALLEST_SHEET = 0.03  # of the picture: a sticky note photographed from a step away still covers this much
 SMOOTHNESS_WINDOW = 5  # pixels of the page search's copy: a desk's grain shows in a square this wide
-RIM_WIDTH, RIM_MARK_SHARE = 3, 0.1  # pixels, share of the ink: a mark along the sheet's rim is not the digit
+RIM_WIDTH = 3  # pixels: a mark mostly this near the edge of the sheet found lies along its rim
+RIM_MARK_SHARE = 0.1  # of the ink: a mark along the rim holding less is the sheet's edge or shadow, not the digit
+MARK_CLEARLY = 2  # times: the pen's marks stand out this much more one way than anything the other way
+MARK_SURROUNDINGS = 9  # pixels of a half-size copy: the paper around a mark, wider than the pen's stroke
 LONG_MARK = 0.25  # of the page's shorter side: a mark this long is a line, or what is left of one
 SMOOTH_AROUND = 0.1  # of what lies around a sheet found by its smoothness: at most this much is paper
 SMOOTH_SHEET_LARGEST = 0.75  # of the picture: a sheet found by its smoothness leaves the rest to the desk
@@ -215,8 +218,8 @@ def steps_explained(steps):
                      f"desk, the page's edge and shadow) takes the brightness of the nearest paper."),
         "ink made high": f"ink became 1.0 and paper 0.0 ({way_round} paper, read around every pixel with "
                          f"the strokes closed over, so a shadow is not ink): {np.mean(ink > 0):.1%} of the "
-                         f"pixels carry ink." + ("" if whole else " Around the sheet, and in small marks along its rim "
-                                                 "(its edge, its shadow), nothing is ink."),
+                         f"pixels carry ink." + ("" if whole else " Ink is looked for on the sheet alone, and small "
+                                                 "marks along its rim (its edge, its shadow) do not count."),
         LINES_REMOVED: ("no ruled or squared lines were found." if cleared == 0 else
                         f"{cleared:,} pixels of long, straight lines lighter than the pen were cleared "
                         f"({cleared / np.count_nonzero(ink):.0%} of the ink); where the pen crosses a line it stays."),
@@ -457,7 +460,7 @@ def four_cornered(region):
 
 
 def sheet_in(small, light_desk=True):
-    """The mask of a light sheet lying on something darker in a small picture, or None (see `page_found`).
+    """The mask of a sheet lying on a desk in a small picture, or None (see `page_found`).
 
     First by brightness (a dark or grey desk); then, unless `light_desk` is False, for a desk
     nearly as light as the paper, in the picture with the light's fall-off divided out (`shading`,
@@ -531,6 +534,8 @@ def _sheet_by_threshold(small, threshold, edge):
     whole = _sheet_of(small, closed, edge) if closed is not None and _desk_shows(closed) else None
     if own is None or whole is None:
         return whole if own is None else own
+    if not (whole & own).any():  # the closing joined up another region, larger once closed: the larger is kept
+        return max(own, whole, key=np.count_nonzero)
     # What the closing added is the rest of a ruled sheet when it is mostly paper; mostly dark, a desk's pattern.
     added = whole & ~own
     return whole if added.any() and np.mean(light[added]) >= 0.5 else own
@@ -632,8 +637,9 @@ def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
       a slant), mostly paper and at least SMALLEST_SHEET of the picture (not a
       light stroke on a dark canvas);
     - leaves out part of the picture and of its border (a desk shows around a sheet);
-    - has a sharp edge (clearly darker just outside than just inside: a desk, not light
-      falling off), and is lighter than all that lies around it;
+    - has a sharp edge, in the picture it was found in (its brightness; or how smooth or how
+      coloured it is): clearly higher just inside than just outside (a desk, not light falling
+      off), and higher than all that lies around it;
     - and has something written on it: marks clearly darker than the light falling across it.
     Then the picture is cut to the box around the sheet, and what lies in the box outside the
     sheet (a corner of the desk, the sheet's very edge) takes the brightness of the nearest
@@ -687,25 +693,37 @@ def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
 
 def rim_cleared(ink, sheet):
     """The ink on the sheet found (`page_found`'s mask) alone, and without the small marks along its rim: the
-    paper's edge, its shadow, a corner of the desk that the mask, found in a small copy, lets in. A mark is on
-    the rim when it reaches within RIM_WIDTH pixels of the mask's edge; it goes when it holds under
-    RIM_MARK_SHARE of the ink (a digit written near the edge is most of the ink) and is short (a ruled line runs
-    across the sheet to its rim: `lines_removed` tells it from the pen). A page that fills the picture has no
-    rim. The strongest ink left maps to 1 again: what went may have been the darkest (a corner of a dark desk)."""
+    paper's edge, its shadow, a corner of the desk that the mask, found in a small copy, lets in. Such a mark
+    lies mostly within RIM_WIDTH pixels of the mask's edge, is short (a ruled line runs across the sheet to its
+    rim: `lines_removed` tells it from the pen) and holds under RIM_MARK_SHARE of the ink; a stroke of the
+    digit that merely reaches the rim lies mostly further in. When nothing else is left, nothing goes. A page
+    that fills the picture has no rim. The strongest ink left maps to 1 again: what went may have been the
+    darkest (a corner of a dark desk)."""
     from scipy import ndimage
 
     ink = np.where(sheet, ink, 0).astype(np.float32)
     if sheet.all():
         return ink
     rim = sheet & ~ndimage.binary_erosion(sheet, iterations=RIM_WIDTH)
-    marks, _ = ndimage.label(ink > 0, structure=np.ones((3, 3)))
     total = ink.sum()
-    for number, where in enumerate(ndimage.find_objects(marks), start=1):
-        mark = marks[where] == number
-        short = max(mark.shape) < LONG_MARK * min(ink.shape)
-        if short and rim[where][mark].any() and ink[where][mark].sum() < RIM_MARK_SHARE * total:
+    along_rim = [(where, mark) for where, mark, long in marks_of(ink) if not long
+                 and np.mean(rim[where][mark]) >= 0.5 and ink[where][mark].sum() < RIM_MARK_SHARE * total]
+    if sum(ink[where][mark].sum() for where, mark in along_rim) < total:
+        for where, mark in along_rim:
             ink[where][mark] = 0
     return ink / ink.max() if ink.max() > 0 else ink
+
+
+def marks_of(ink):
+    """Each separate mark of ink (its pixels touching side by side or corner to corner), as (its box: a pair of
+    slices, its pixels in that box: a mask, whether it is long: LONG_MARK of the picture's shorter side or more).
+    The marks are found once, before any is changed."""
+    from scipy import ndimage
+
+    labels, _ = ndimage.label(ink > 0, structure=np.ones((3, 3)))
+    for number, where in enumerate(ndimage.find_objects(labels), start=1):
+        mark = labels[where] == number
+        yield where, mark, max(mark.shape) >= LONG_MARK * min(ink.shape)
 
 
 def lines_removed(ink, sheet=None, coverage=0.5, lighter_than=0.6):
@@ -721,16 +739,12 @@ def lines_removed(ink, sheet=None, coverage=0.5, lighter_than=0.6):
     page's shorter side) that is nowhere as dark as `lighter_than` goes too: what is left of a
     line, or a page's edge and shadow on a desk as light as the paper.
     """
-    from scipy import ndimage
 
     ink = np.array(ink, dtype=np.float32)
     sheet = np.ones(ink.shape, dtype=bool) if sheet is None else sheet
     for view, paper in ((ink, sheet), (ink.T, sheet.T)):  # rows, then columns: the same search transposed
         _clear_lines(view, paper, coverage, lighter_than)
-    marks, _ = ndimage.label(ink > 0, structure=np.ones((3, 3)))
-    for number, where in enumerate(ndimage.find_objects(marks), start=1):
-        mark = marks[where] == number
-        long = max(mark.shape) >= LONG_MARK * min(ink.shape)
+    for where, mark, long in marks_of(ink):
         if long and ink[where][mark].max() < lighter_than:
             ink[where][mark] = 0
     return ink
@@ -805,15 +819,38 @@ def _pixels_along(sheet, rise):
 
 
 def paper_is_light(gray):
-    """True when the paper is lighter than the ink. The paper is the picture's border (a digit rarely touches
-    all four edges), and it is light when it lies nearer the picture's brightest pixels than its darkest:
-    white paper photographed in a dim room is darker than middle grey, yet lighter than the pen on it."""
+    """True when the paper is lighter than the ink.
+
+    The pen's marks are small and stand out from the paper right around them, while light falling off
+    across the page does not: when the picture's darkest mark against its surroundings (`marks_against_paper`)
+    is more than MARK_CLEARLY times as strong as its lightest, the ink is dark, and the other way round.
+    Otherwise (glare, grain, a page in a dim room), the paper is the picture's border (a digit rarely
+    touches all four edges), and it is light when it lies nearer the picture's brightest pixels than its
+    darkest: white paper photographed in a dim room is darker than middle grey, yet lighter than the pen on
+    it. A small digit on a page whose corners the lens darkened needs the marks: its ink is too little to
+    be the darkest pixels, and the border is darker than the middle of the page."""
+    darker, lighter = marks_against_paper(gray)
+    if darker > MARK_CLEARLY * lighter or lighter > MARK_CLEARLY * darker:
+        return bool(darker > lighter)
     paper = np.median(border(gray))
     # The extremes, not a speck of dust or glare; every fourth pixel tells them as well, four times sooner.
     darkest, brightest = np.percentile(gray[::2, ::2], [0.1, 99.9])
     if brightest - darkest < 1e-3:  # one shade all over: no ink to compare with
         return bool(paper > 0.5)
     return bool(brightest - paper < paper - darkest)
+
+
+def marks_against_paper(gray, around=MARK_SURROUNDINGS):
+    """(how much darker, how much lighter) the picture's strongest marks are than the mean of the `around` x
+    `around` pixels about them, in a copy at half the size (each pixel the mean of 2x2, so that a single
+    pixel of grain does not count); (0, 0) for a picture under twice `around` pixels on a side."""
+    from scipy import ndimage
+
+    if min(gray.shape) < 2 * around:
+        return 0.0, 0.0
+    half = ndimage.uniform_filter(gray, 2)[::2, ::2]
+    marks = half - ndimage.uniform_filter(half, around, mode="nearest")
+    return float(-marks.min()), float(marks.max())
 
 
 def paper_brightness(gray, light_paper, side=PAPER_SIDE, window=PAPER_WINDOW):

@@ -36,8 +36,9 @@ PHOTOS = {
     "ruled sheet on a desk, blue pen": {"pen": "blue pen", "ruling": "ruled", "desk": "dark wood"},
     "squared paper": {"ruling": "squared"},
     "pencil on cream paper": {"pen": "pencil", "paper": "cream"},
-    # Desks with a pattern as light as the paper in places: the sheet is found by its smoothness (light wood's
-    # grain), or without the light parts of the pattern that join it (a tablecloth's checks).
+    # Desks with a pattern as light as the paper in places, joined to the sheet where it is as light: the sheet
+    # is found without those parts, or by its smoothness, and the marks its coarse mask lets in along its rim
+    # are not ink.
     "sticky note on light wood": {"paper": "sticky note", "desk": "light wood"},
     "sheet on a checked tablecloth": {"desk": "checked tablecloth"},
     # A sheet on a keyboard is left out: its light gaps, a grid joined to the sheet, often pass for part of the
@@ -230,7 +231,7 @@ def test_each_step_is_explained_from_what_it_did():
         f"a sheet was found, and the picture cut to the box around it: {page.shape[1]}x{page.shape[0]} pixels, "
         f"{page.size / gray.size:.0%} of the picture")
     assert plain_said[PAGE_FOUND].startswith("the page fills the picture")
-    assert said["ink made high"].endswith("along its rim (its edge, its shadow), nothing is ink.")
+    assert said["ink made high"].endswith("small marks along its rim (its edge, its shadow) do not count.")
     assert "rim" not in plain_said["ink made high"]
     cleared = np.count_nonzero((on_desk["ink made high"] > 0) & (on_desk[LINES_REMOVED] == 0))
     assert cleared > 0 and said[LINES_REMOVED].startswith(f"{cleared:,} pixels of long, straight lines")

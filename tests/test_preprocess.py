@@ -3,7 +3,7 @@ import pytest
 
 from course.data import load_sample
 from course.preprocess import (MNISTIFIED, binarize, digit_box, flatten, ink_box, mnistify, mnistify_steps, normalize,
-                               one_hot, pick_classes, rim_cleared)
+                               one_hot, pick_classes, rim_cleared, sheet_by_smoothness, sheet_in)
 
 
 def test_normalize_scales_to_float32_0_1_without_touching_input():
@@ -263,9 +263,10 @@ def test_a_digit_in_two_pieces_keeps_both():
     assert mnistify_steps(five)["cropped"].shape == (rows.stop - rows.start, cols.stop - cols.start)
 
 
-def test_small_marks_along_the_rim_of_the_sheet_found_are_not_ink_and_a_digit_there_is():
-    """The sheet's mask, found in a small copy, lets in bits of its edge and shadow: small marks that reach its
-    rim go, and the strongest ink left is 1 again; a digit written up to the rim is most of the ink, and stays."""
+def test_small_marks_along_the_rim_of_the_sheet_found_are_not_ink_and_the_digit_is():
+    """The sheet's mask, found in a small copy, lets in bits of its edge and shadow: small marks lying along its
+    rim go, and the strongest ink left is 1 again. The digit stays: written up to the rim, or in pieces with one
+    near it, or as the only ink there is; and a long mark (a ruled line) is left to `lines_removed`."""
     sheet = np.zeros((120, 100), dtype=bool)
     sheet[10:110, 10:90] = True
     ink = np.zeros(sheet.shape, dtype=np.float32)
@@ -275,6 +276,38 @@ def test_small_marks_along_the_rim_of_the_sheet_found_are_not_ink_and_a_digit_th
     cleared = rim_cleared(ink, sheet)
     assert cleared[10:12, 60:62].max() == 0 and cleared[0:5, 0:5].max() == 0
     np.testing.assert_allclose(cleared[50:80, 40:44], 1.0)
+    flag = ink.copy()
+    flag[12:15, 40:44] = 0.6  # a 5's flag, lifted off the body, reaching the rim: mostly further in
+    assert rim_cleared(flag, sheet)[12:15, 40:44].min() == pytest.approx(1.0)
+    ruled = ink.copy()
+    ruled[30, 10:90] = 0.3  # a ruled line from rim to rim
+    assert rim_cleared(ruled, sheet)[30, 10:90].min() > 0
     ink[80:108, 40:44] = 0.6  # the stroke now runs on down to the sheet's edge: it is most of the ink
     assert rim_cleared(ink, sheet)[80:108, 40:44].min() == pytest.approx(1.0)
+    only = np.zeros(sheet.shape, dtype=np.float32)
+    only[10, 14:90:6] = 1.0  # nothing but small marks on the rim: kept, not a blank picture
+    assert np.array_equal(rim_cleared(only, sheet), only)
     assert np.array_equal(rim_cleared(ink, np.ones_like(sheet)), ink)  # a page that fills the picture: no rim
+
+
+def test_a_sheet_beside_a_tablecloths_light_checks_is_found_without_them():
+    """Closing the paper's gaps (for ruled paper, whose lines cut it into bands) would join the sheet to the
+    light checks beside it: what the closing adds is mostly dark, so the sheet is the paper alone."""
+    small = np.full((100, 100), 0.2, np.float32)  # a dark tablecloth
+    for top in range(20, 75, 7):
+        for left in range(68, 92, 7):
+            small[top:top + 4, left:left + 4] = 0.9  # its light checks, 3 pixels apart, beside the sheet
+    small[20:75, 15:65] = 0.95  # the sheet, 3 pixels from the checks
+    small[40:55, 35:38] = 0.25  # a stroke on it
+    sheet = sheet_in(small)
+    assert sheet[20:75, 15:65].all() and sheet.sum() == 55 * 50
+
+
+def test_a_note_on_strongly_grained_light_wood_is_found_by_its_smoothness():
+    rows, cols = np.indices((100, 100))
+    small = 0.55 + 0.4 * np.sin((rows + 3 * np.sin(cols / 9)) / 1.5) ** 2  # the grain's light streaks: 0.95
+    small[25:70, 30:75] = 0.93  # the note, no lighter than them
+    small[40:58, 50:53] = 0.2  # a stroke on it
+    small = small.astype(np.float32)
+    for sheet in (sheet_by_smoothness(small), sheet_in(small)):
+        assert sheet[30:65, 35:70].all() and sheet.sum() <= 45 * 45
