@@ -212,9 +212,9 @@ def photograph(ink, rng, pen=None, paper="white", ruling=None, desk=None, far=Fa
 
     pen: a PENS name, or None for any of WIDE_PENS (never the ballpoint, whose condition names it);
     paper: a PAPERS name; ruling: None, "ruled" or "squared";
-    desk: None (the page fills the frame), a DESKS name, or "any"; far: the sheet on the desk seen
-    from further away (`on_desk`; a page that fills the frame has no distance to change); dim: taken
-    in a dim room (`camera`).
+    desk: None (the page fills the frame), a DESKS name, or "any" (one of PLAIN_DESKS); far: the sheet
+    on the desk seen from further away (`on_desk`; a page that fills the frame has no distance to
+    change); dim: taken in a dim room (`camera`).
     """
     if far and not desk:
         raise ValueError("far=True needs a desk: only a sheet on a desk can be seen from further away")
