@@ -36,7 +36,7 @@ SMOOTHNESS_WINDOW = 5  # pixels of the page search's copy: a desk's grain shows 
 RIM_WIDTH = 3  # pixels: a mark mostly this near the edge of the sheet found lies along its rim
 RIM_MARK_SHARE = 0.1  # of the ink: a mark along the rim holding less is the sheet's edge or shadow, not the digit
 MARK_CLEARLY = 2  # times: the pen's marks stand out this much more one way than anything the other way
-MARK_SURROUNDINGS = 9  # pixels of a half-size copy: the paper around a mark, wider than the pen's stroke
+MARK_SURROUNDINGS = 15  # pixels of a half-size copy: the paper around a mark, where it outweighs the strokes
 LONG_MARK = 0.25  # of the page's shorter side: a mark this long is a line, or what is left of one
 SMOOTH_AROUND = 0.1  # of what lies around a sheet found by its smoothness: at most this much is paper
 SMOOTH_SHEET_LARGEST = 0.75  # of the picture: a sheet found by its smoothness leaves the rest to the desk
@@ -708,7 +708,7 @@ def rim_cleared(ink, sheet):
     total = ink.sum()
     along_rim = [(where, mark) for where, mark, long in marks_of(ink) if not long
                  and np.mean(rim[where][mark]) >= 0.5 and ink[where][mark].sum() < RIM_MARK_SHARE * total]
-    if sum(ink[where][mark].sum() for where, mark in along_rim) < total:
+    if sum(np.count_nonzero(mark) for _, mark in along_rim) < np.count_nonzero(ink):  # something else is left
         for where, mark in along_rim:
             ink[where][mark] = 0
     return ink / ink.max() if ink.max() > 0 else ink
@@ -739,7 +739,6 @@ def lines_removed(ink, sheet=None, coverage=0.5, lighter_than=0.6):
     page's shorter side) that is nowhere as dark as `lighter_than` goes too: what is left of a
     line, or a page's edge and shadow on a desk as light as the paper.
     """
-
     ink = np.array(ink, dtype=np.float32)
     sheet = np.ones(ink.shape, dtype=bool) if sheet is None else sheet
     for view, paper in ((ink, sheet), (ink.T, sheet.T)):  # rows, then columns: the same search transposed

@@ -2,8 +2,9 @@ import numpy as np
 import pytest
 
 from course.data import load_sample
-from course.preprocess import (MNISTIFIED, binarize, digit_box, flatten, ink_box, mnistify, mnistify_steps, normalize,
-                               one_hot, pick_classes, rim_cleared, sheet_by_smoothness, sheet_in)
+from course.preprocess import (MNISTIFIED, binarize, digit_box, flatten, ink_box, marks_against_paper, mnistify,
+                               mnistify_steps, normalize, one_hot, paper_is_light, pick_classes, rim_cleared,
+                               sheet_by_smoothness, sheet_in)
 
 
 def test_normalize_scales_to_float32_0_1_without_touching_input():
@@ -311,3 +312,21 @@ def test_a_note_on_strongly_grained_light_wood_is_found_by_its_smoothness():
     small = small.astype(np.float32)
     for sheet in (sheet_by_smoothness(small), sheet_in(small)):
         assert sheet[30:65, 35:70].all() and sheet.sum() <= 45 * 45
+
+
+def test_a_small_digit_on_a_page_whose_corners_the_lens_darkened_is_dark_ink_on_light_paper():
+    """The border, dimmed by the lens, is darker than the middle of the page, and the digit's ink is too little to
+    be the darkest of the picture: the pen's marks against the paper around them tell which way round it is."""
+    from PIL import Image
+
+    rows, cols = np.indices((480, 640))
+    lens = 1 - 0.45 * (np.hypot(rows - 240, cols - 320) / 400) ** 2  # the corners at about 55% of the middle
+    rng = np.random.default_rng(0)
+    for digit in load_sample().x_test[:6]:
+        page = 0.93 * lens
+        small = np.asarray(Image.fromarray(digit).resize((30, 30), Image.Resampling.BILINEAR), np.float32) / 255
+        page[225:255, 305:335] *= 1 - 0.8 * small  # the digit, a sixteenth of the picture's height
+        page = np.clip(page + rng.normal(0, 0.01, page.shape), 0, 1).astype(np.float32)
+        darker, lighter = marks_against_paper(page)
+        assert paper_is_light(page) and darker > 2 * lighter
+        assert np.corrcoef(mnistify(page).ravel(), mnistify(digit).ravel())[0, 1] > 0.75  # 30 pixels tall, it loses some detail
