@@ -329,4 +329,5 @@ def test_a_small_digit_on_a_page_whose_corners_the_lens_darkened_is_dark_ink_on_
         page = np.clip(page + rng.normal(0, 0.01, page.shape), 0, 1).astype(np.float32)
         darker, lighter = marks_against_paper(page)
         assert paper_is_light(page) and darker > 2 * lighter
-        assert np.corrcoef(mnistify(page).ravel(), mnistify(digit).ravel())[0, 1] > 0.75  # 30 pixels tall, it loses some detail
+        # 30 pixels tall, the digit loses some detail: read like the clean one, not as light ink on dark
+        assert np.corrcoef(mnistify(page).ravel(), mnistify(digit).ravel())[0, 1] > 0.75
