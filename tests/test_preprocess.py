@@ -314,6 +314,21 @@ def test_a_note_on_strongly_grained_light_wood_is_found_by_its_smoothness():
         assert sheet[30:65, 35:70].all() and sheet.sum() <= 45 * 45
 
 
+def test_a_smooth_region_filling_most_of_the_picture_is_no_sheet_on_grained_wood():
+    """Found by its smoothness, a sheet leaves over a quarter of the picture to the desk (SMOOTH_SHEET_LARGEST):
+    otherwise a page that fills the picture lost a corner full of lines and ink, the digit in it, as "desk"."""
+    rows, cols = np.indices((100, 100))
+    grain = 0.55 + 0.4 * np.sin((rows + 3 * np.sin(cols / 9)) / 1.5) ** 2
+    found = {}
+    for share in (0.55, 0.85):  # of the picture's width, from its left edge
+        small = grain.copy()
+        small[:, :round(100 * share)] = 0.93  # the smooth paper
+        small[40:58, 30:33] = 0.2  # a stroke on it
+        found[share] = sheet_by_smoothness(small.astype(np.float32))
+    assert found[0.55] is not None and found[0.55][:, :50].all() and not found[0.55][:, 60:].any()
+    assert found[0.85] is None
+
+
 def test_a_small_digit_on_a_page_whose_corners_the_lens_darkened_is_dark_ink_on_light_paper():
     """The border, dimmed by the lens, is darker than the middle of the page, and the digit's ink is too little to
     be the darkest of the picture: the pen's marks against the paper around them tell which way round it is."""
