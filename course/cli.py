@@ -368,15 +368,16 @@ def doctor(data_dir):
 
 
 def uses_progress(command):
-    """A progress file that another program keeps locked ends the command with one line, exit status 1."""
+    """A progress file that another program keeps locked, or that cannot be opened at all, ends the command with
+    one line, exit status 1."""
     @functools.wraps(command)
     def run(*args, **kwargs):
-        from course.progress import ProgressBusy
+        from course.progress import ProgressBusy, ProgressUnusable
 
         try:
             return command(*args, **kwargs)
-        except ProgressBusy as busy:
-            raise click.ClickException(str(busy)) from None
+        except (ProgressBusy, ProgressUnusable) as problem:
+            raise click.ClickException(str(problem)) from None
     return run
 
 

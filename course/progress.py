@@ -5,12 +5,15 @@
 Each write is one transaction, so a check killed mid-write or two checks at once
 never lose an earlier pass. A file another program holds locked is waited for
 (with a notice), never taken for damaged; if it stays locked, a new attempt is
-kept aside in progress.pending.jsonl and added the next time. Only a file SQLite
-itself calls damaged is moved aside (its name kept, a suffix added), the learner
-is told, and a fresh one starts.
+kept aside in progress.pending.jsonl and added the next time (a line there that is
+no attempt, such as one a killed write cut short, is kept in a file of its own).
+Only a file SQLite itself calls damaged is moved aside (its name kept, a suffix
+added), the learner is told, and a fresh one starts. A progress folder that cannot
+be used (COURSE_HOME naming a file) raises ProgressUnusable, whose message names it.
 """
 
 import json
+import math
 import sqlite3
 import time
 from contextlib import closing
@@ -33,6 +36,10 @@ class ProgressBusy(Exception):
     """Another program kept the progress file locked for BUSY_GIVE_UP_SECONDS; the message names it."""
 
 
+class ProgressUnusable(Exception):
+    """The progress file cannot be opened or created (its folder is a file, or not writable); the message names it."""
+
+
 def database_path():
     return course_home() / "progress.sqlite"
 
@@ -45,25 +52,40 @@ def pending_path():
 def connect(notice=print):
     """An open connection to the progress database; a damaged file is set aside with a notice."""
     path = database_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        return _open(path)
-    except sqlite3.DatabaseError as error:
-        if not _damaged(error):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            return _open(path, notice)
+        except sqlite3.DatabaseError as error:
+            if not _damaged(error):
+                raise
+            aside = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+            path.rename(aside)
+            notice(f"Your progress file was damaged ({error}); it was kept as {aside} and a fresh one started.")
+            return _open(path, notice)
+    except sqlite3.OperationalError as error:
+        if _busy(error):
             raise
-        aside = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
-        path.rename(aside)
-        notice(f"Your progress file was damaged ({error}); it was kept as {aside} and a fresh one started.")
-        return _open(path)
+        raise ProgressUnusable(_unusable(error)) from None
+    except OSError as error:
+        raise ProgressUnusable(_unusable(error)) from None
 
 
-def _open(path):
+def _unusable(error):
+    folder = database_path().parent
+    reason = (f"{folder} is a file, not a folder" if folder.is_file()
+              else error.strerror if isinstance(error, OSError) and error.strerror else error)
+    return (f"your progress file {database_path()} cannot be used ({reason}); set COURSE_HOME to a folder you can "
+            f"write to, or leave it unset")
+
+
+def _open(path, notice):
     connection = sqlite3.connect(path, timeout=1, isolation_level=None)
     try:
         connection.executescript(SCHEMA)
         connection.execute("SELECT count(*) FROM attempts").fetchone()  # reads a page: catches a damaged file
-        _add_pending(connection)
-    except sqlite3.DatabaseError:
+        _add_pending(connection, notice)
+    except BaseException:
         connection.close()
         raise
     return connection
@@ -111,16 +133,41 @@ def _transaction(db, *statements):
     db.execute("COMMIT")
 
 
-def _add_pending(db):
-    """Move the attempts kept aside while the file was busy into it; each is added once, however often this runs."""
+def _add_pending(db, notice):
+    """Move the attempts kept aside while the file was busy into it; each is added once, however often this runs.
+    Lines that are no attempt (a write cut short, an edit by hand) are kept in a file of their own, with a notice."""
     pending = pending_path()
     if not pending.exists():
         return
-    rows = [json.loads(line) for line in pending.read_text().splitlines() if line.strip()]
+    rows, others = [], []
+    for line in pending.read_bytes().splitlines():
+        row = _attempt(line)
+        if row is not None:
+            rows.append(row)
+        elif line.strip():
+            others.append(line)
     _transaction(db, *[("INSERT INTO attempts (exercise, at, passed, summary, file_hash) SELECT ?, ?, ?, ?, ? "
                         "WHERE NOT EXISTS (SELECT 1 FROM attempts WHERE exercise = ? AND at = ? AND file_hash = ?)",
                         (*row, row[0], row[1], row[4])) for row in rows])
+    if others:
+        aside = pending.with_name(f"{pending.stem}.unreadable-{time.strftime('%Y%m%d-%H%M%S')}.jsonl")
+        with open(aside, "ab") as kept:  # added to, should an earlier one of the same second be there
+            kept.write(b"\n".join(others) + b"\n")
+        notice(f"{len(others)} line{'s' if len(others) != 1 else ''} of {pending} held no attempt that could be "
+               f"read (a write cut short?); kept as {aside}.")
     pending.unlink()
+
+
+def _attempt(line):
+    """One line of the pending file as a row (exercise, at, passed, summary, file hash), or None."""
+    try:
+        row = json.loads(line)
+    except ValueError:  # not JSON, or not UTF-8
+        return None
+    if not (isinstance(row, list) and len(row) == 5 and all(isinstance(row[i], str) for i in (0, 3, 4))
+            and type(row[1]) in (int, float) and math.isfinite(row[1]) and type(row[2]) is int and row[2] in (0, 1)):
+        return None
+    return tuple(row)
 
 
 def record_attempt(exercise, passed, summary, file_hash):

@@ -1,5 +1,6 @@
 """The progress store: transactions, concurrent writers, a killed writer, a damaged file, a locked one."""
 
+import json
 import signal
 import subprocess
 import sys
@@ -124,3 +125,37 @@ def test_a_file_that_stays_locked_ends_with_a_message_and_loses_no_pass(tmp_path
     assert states["1.1"][0] == "passed" and states["2.1"] == (states["2.1"][0], states["2.1"][1], 1)
     assert states["2.1"][0] == "passed" and not progress.pending_path().exists()
     assert not list(progress.database_path().parent.glob("*damaged*"))
+
+
+def test_a_pending_file_cut_short_or_edited_loses_no_attempt_and_breaks_nothing():
+    """The pending file exists for abnormal times: a line a killed write cut short, or one edited by hand, is kept
+    in a file of its own with a notice; the readable attempts are added, and every later command works."""
+    progress.pending_path().parent.mkdir(parents=True, exist_ok=True)
+    readable = ["2.1", 1764244000.0, 1, "3/3 checks passed", "abcd"]
+    unreadable = [b'["1.2", 1764244000.0, 1, "3/3 checks pa', b'["1.3", 1.0]', b"\xff\xfe",
+                  b'["1.1", Infinity, 1, "ok", "ab"]']
+    progress.pending_path().write_bytes(b"\n".join([json.dumps(readable).encode(), *unreadable]) + b"\n")
+    notices = []
+    states = progress.status(["1.1", "1.2", "2.1"], notice=notices.append)
+    assert states["2.1"][0] == "passed" and states["1.2"][0] == "not started" and states["1.1"][0] == "not started"
+    assert len(notices) == 1 and "4 lines" in notices[0], notices
+    kept = list(progress.pending_path().parent.glob("progress.pending.unreadable-*.jsonl"))
+    assert len(kept) == 1 and kept[0].read_bytes().splitlines() == unreadable and str(kept[0]) in notices[0]
+    assert not progress.pending_path().exists()
+    result = CliRunner().invoke(cli, ["progress"])
+    assert result.exit_code == 0 and "1 of" in result.output, result.output
+
+
+def test_a_progress_folder_that_is_a_file_ends_with_one_line(tmp_path, monkeypatch):
+    not_a_folder = tmp_path / "notes.txt"
+    not_a_folder.write_text("the learner's own file")
+    monkeypatch.setenv("COURSE_HOME", str(not_a_folder))
+    solution = tmp_path / "relu.py"
+    solution.write_text("import numpy as np\n\ndef relu(z):\n    return np.maximum(z, 0)\n")
+    for arguments in (["progress"], ["check", "2.1", str(solution)]):
+        result = CliRunner().invoke(cli, arguments)
+        assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+        assert result.output.splitlines()[-1] == (f"Error: your progress file {not_a_folder / 'progress.sqlite'} "
+                                                  f"cannot be used ({not_a_folder} is a file, not a folder); set "
+                                                  f"COURSE_HOME to a folder you can write to, or leave it unset")
+    assert not_a_folder.read_text() == "the learner's own file"
