@@ -22,7 +22,6 @@ import sys
 import traceback
 import types
 import warnings
-from contextlib import contextmanager
 from pathlib import Path
 
 SHADOWED = ("numpy", "keras", "tensorflow", "matplotlib", "PIL", "course")
@@ -90,6 +89,8 @@ def run_job(job, inputs, report, arrays):
 
         quiet_tensorflow()  # TensorFlow's start-up log is not the learner's output
     sys.path.append(str(learner.path.parent))  # their own earlier files import; numpy.py there cannot shadow numpy
+    silencers = Silencers()
+    silencers.put_in_place()
     try:
         module = learner.load()
     except BaseException as error:  # noqa: any failure at import, KeyboardInterrupt and SystemExit included
@@ -106,7 +107,7 @@ def run_job(job, inputs, report, arrays):
     models = []
     for i, call in enumerate(job["calls"]):
         args = [inputs[a["array"]] if "array" in a else a["value"] for a in call["args"]]
-        meta, result = call_learner(learner, function, args, call["kwargs"])
+        meta, result = call_learner(learner, function, args, call["kwargs"], silencers)
         if meta.get("kind") != "error":
             keep_result(result, arrays, i, meta, job["kind"])
         if meta.get("kind") == "model":
@@ -122,47 +123,86 @@ def run_job(job, inputs, report, arrays):
         report["training"] = train_and_save(models, job["training"], arrays, learner.describe_exception)
 
 
-def call_learner(learner, function, args, kwargs):
+def call_learner(learner, function, args, kwargs, silencers):
     import numpy as np
 
     meta = {}
-    with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
+    # Warnings on as NumPy's defaults have them (an underflow to 0 is no mistake), whatever was set before.
+    with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn", under="ignore"):
         warnings.simplefilter("always")
-        with silencers_watched() as silenced:
-            try:
-                result = function(*args, **kwargs)
-            except BaseException as error:  # noqa: the learner's exception is a fact to report
-                meta["kind"], meta["error"], result = "error", learner.describe_exception(error), None
+        silencers.noted, silencers.watching = [], True
+        try:
+            result = function(*args, **kwargs)
+        except BaseException as error:  # noqa: the learner's exception is a fact to report
+            meta["kind"], meta["error"], result = "error", learner.describe_exception(error), None
+        finally:
+            silencers.watching = False
     meta["warnings"] = [f"{w.category.__name__}: {w.message}" for w in caught][:5]
-    meta["silenced"] = sorted(set(silenced))
+    meta["silenced"] = sorted(set(silencers.noted))
     return meta, result
 
 
-@contextmanager
-def silencers_watched():
-    """Note each call, during the learner's function, of what turns warnings off (np.seterr, warnings.simplefilter
-    ...): a check for "no overflow warning" must not pass because the warning was switched off."""
-    import numpy as np
+class Silencers:
+    """What turns warnings off, noted when the learner's function uses it: a check for "no overflow warning" must
+    not pass because the warning was switched off. np.seterr and np.errstate set to anything but "warn" or "raise"
+    (which is stricter), warnings' filters set to "ignore", and a warnings.catch_warnings that records them or
+    ignores them. Put in place before the learner's file is loaded, so that a name imported from numpy or warnings
+    (`from numpy import errstate`), or kept under another, is a watched one too."""
 
-    silenced, originals = [], {}
+    def __init__(self):
+        self.watching, self.noted = False, []
 
-    def watched(owner, name, label):
-        original = originals[(owner, name)] = getattr(owner, name)
+    def note(self, label, silent):
+        if self.watching and silent:
+            self.noted.append(label)
 
-        def call(*args, **kwargs):
-            silenced.append(label)
-            return original(*args, **kwargs)
-        setattr(owner, name, call)
+    def put_in_place(self):
+        import numpy as np
 
-    for owner, name, label in ((np, "seterr", "np.seterr"), (np, "errstate", "np.errstate"),
-                               (warnings, "simplefilter", "warnings.simplefilter"),
-                               (warnings, "filterwarnings", "warnings.filterwarnings")):
-        watched(owner, name, label)
-    try:
-        yield silenced
-    finally:
-        for (owner, name), original in originals.items():
-            setattr(owner, name, original)
+        note, seterr = self.note, np.seterr
+
+        def quiet_modes(modes):
+            return any(mode not in (None, "warn", "raise") for mode in modes)
+
+        class errstate(np.errstate):  # entered as a `with` or as a decorator
+            def __init__(self, **settings):
+                super().__init__(**settings)
+                self.silent = quiet_modes(v for k, v in settings.items() if k != "call")
+
+            def __enter__(self):
+                note("np.errstate", self.silent)
+                return super().__enter__()
+
+            def __call__(self, function):
+                decorated = super().__call__(function)
+
+                def call(*args, **kwargs):
+                    note("np.errstate", self.silent)
+                    return decorated(*args, **kwargs)
+                return call
+
+        class catch_warnings(warnings.catch_warnings):
+            def __init__(self, **settings):
+                super().__init__(**settings)
+                self.silent = bool(settings.get("record")) or settings.get("action") == "ignore"
+
+            def __enter__(self):
+                note("warnings.catch_warnings", self.silent)
+                return super().__enter__()
+
+        def watched_seterr(*modes, **settings):
+            note("np.seterr", quiet_modes([*modes, *settings.values()]))
+            return seterr(*modes, **settings)
+
+        def watched_filter(original, label):
+            def call(action, *args, **kwargs):
+                note(label, action == "ignore")
+                return original(action, *args, **kwargs)
+            return call
+
+        np.seterr, np.errstate, warnings.catch_warnings = watched_seterr, errstate, catch_warnings
+        warnings.simplefilter = watched_filter(warnings.simplefilter, "warnings.simplefilter")
+        warnings.filterwarnings = watched_filter(warnings.filterwarnings, "warnings.filterwarnings")
 
 
 def keep_result(result, arrays, i, meta, kind):

@@ -57,6 +57,17 @@ WRONG = {
          "turns warnings off (np.seterr)"),
         ("import numpy as np, warnings\ndef sigmoid(z):\n    warnings.simplefilter('ignore')\n"
          "    return 1 / (1 + np.exp(-z))", "turns warnings off (warnings.simplefilter)"),
+        # switched off under a name imported or kept earlier, as a decorator, or by recording the warnings
+        ("import numpy as np\nfrom numpy import errstate\ndef sigmoid(z):\n    with errstate(over='ignore'):\n"
+         "        return 1 / (1 + np.exp(-z))", "turns warnings off (np.errstate)"),
+        ("import numpy as np\nquiet = np.errstate\ndef sigmoid(z):\n    with quiet(over='ignore'):\n"
+         "        return 1 / (1 + np.exp(-z))", "turns warnings off (np.errstate)"),
+        ("import numpy as np\n@np.errstate(over='ignore')\ndef sigmoid(z):\n    return 1 / (1 + np.exp(-z))",
+         "turns warnings off (np.errstate)"),
+        ("import numpy as np\nfrom numpy import seterr\ndef sigmoid(z):\n    seterr(over='ignore')\n"
+         "    return 1 / (1 + np.exp(-z))", "turns warnings off (np.seterr)"),
+        ("import numpy as np, warnings\ndef sigmoid(z):\n    with warnings.catch_warnings(record=True):\n"
+         "        return 1 / (1 + np.exp(-z))", "turns warnings off (warnings.catch_warnings)"),
     ],
     "1.3": [
         ("import numpy as np\ndef predict_proba(X, w, b):\n    return 1 / (1 + np.exp(-(X @ w.reshape(-1, 1) + b)))",
@@ -147,6 +158,16 @@ def test_realistic_wrong_solutions_fail_with_the_right_message(exercise_id, code
     report = check(EXERCISES[exercise_id], write(tmp_path, code))
     assert not report.passed
     assert says in verdict(report), verdict(report)
+
+
+@pytest.mark.parametrize("strict", ["with np.errstate(over='raise'):", "with np.errstate(all='warn'):",
+                                    "with warnings.catch_warnings():\n        warnings.simplefilter('error')\n   "])
+def test_a_stable_solution_that_makes_warnings_stricter_passes(strict, tmp_path):
+    """Only what hides a warning counts as switching it off: raising, or warning, on overflow does not."""
+    code = ("import numpy as np, warnings\ndef sigmoid(z):\n    " + strict + "\n        e = np.exp(-np.abs(z))\n"
+            "        return np.where(z >= 0, 1 / (1 + e), e / (1 + e))")
+    report = check(EXERCISES["1.2"], write(tmp_path, code))
+    assert report.passed, verdict(report)
 
 
 def test_every_exercise_has_three_wrong_solutions_under_test():
