@@ -488,7 +488,8 @@ def finite_seconds(ctx, param, value):
 @click.argument("arguments", nargs=-1, required=True, metavar="[ID] FILE")
 @click.option("--watch", is_flag=True, help="Check again every time the file is saved (Ctrl-C to stop).")
 @click.option("--timeout", type=click.FloatRange(min=0.5), callback=finite_seconds,
-              help="Seconds your code may run, a Keras model's training included (default: per exercise).")
+              help="Seconds your function may run, a Keras model's training included (default: per exercise); "
+                   "loading your file, imports and all, has a limit of its own.")
 @click.option("--memory-mb", type=click.IntRange(min=64),
               help="Memory your code may use, in MB (default: 1024, or 4096 for Keras exercises).")
 @uses_progress

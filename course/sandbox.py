@@ -7,9 +7,11 @@ channels the checker opened and reads itself, with size caps: one pipe for the c
 what the learner's code printed. Nothing is read from the folder the learner's code runs in, and
 nothing the child says is taken as a verdict: the checker judges the values.
 
-Limits: wall-clock seconds, and the resident memory of every process the learner's code started
-(RLIMIT_AS would break TensorFlow). However the check ends (verdict, a limit, Ctrl-C, SIGTERM or
-SIGHUP, an error in the checker), every one of those processes is ended and the folder removed.
+Limits: wall-clock seconds for the learner's function (starting the child and loading their file, which
+may import TensorFlow, has LOADING_SECONDS of its own), and the resident memory of every process the
+learner's code started (RLIMIT_AS would break TensorFlow). However the check ends (verdict, a limit,
+Ctrl-C, SIGTERM or SIGHUP, an error in the checker), every one of those processes is ended and the
+folder removed.
 On Linux the checker is a child subreaper while a check runs, so a process that leaves the
 child's session (setsid) or loses its parent is still found, counted and ended.
 """
@@ -34,6 +36,9 @@ import numpy as np
 OUTPUT_LIMIT = 2000  # bytes of the learner's printed output shown back (half from the start, half from the end)
 MESSAGE_LIMIT = 256 * 1024 * 1024  # bytes of the child's message: returned arrays and saved models
 ENDING_SECONDS = 5  # how long ending the learner's processes may take before the checker gives up
+# Seconds to start the checking process and load the learner's file, apart from their function's time: importing
+# TensorFlow takes several seconds on a busy laptop, and a file that imports it for nothing is no endless loop.
+LOADING_SECONDS = 30
 SIGNALS_THAT_END = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 STRAY_SIGNALS = (signal.SIGUSR1, signal.SIGUSR2, signal.SIGALRM, signal.SIGVTALRM, signal.SIGPROF)
 
@@ -110,20 +115,30 @@ def _supervise(job, folder, timeout, memory_mb):
     Returns (problem or None, printed output, message payload or None, seconds).
     """
     report_read, report_write = os.pipe()
+    loaded_read, loaded_write = os.pipe()  # the child writes a byte here once the learner's file is loaded
     with _signals_end_the_check(), _adopting_orphans():
         started = time.monotonic()
         others = _children_of(os.getpid())
         child = subprocess.Popen(
-            [sys.executable, "-I", "-m", "course.sandbox_child", str(report_write), str(os.getpid())],
+            [sys.executable, "-I", "-m", "course.sandbox_child", str(report_write), str(loaded_write),
+             str(os.getpid())],
             cwd=folder, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            pass_fds=(report_write,), start_new_session=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
-        learner, problem = LearnerProcesses(child, others), None
+            pass_fds=(report_write, loaded_write), start_new_session=True,
+            env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+        learner, problem, loaded = LearnerProcesses(child, others), None, None
         try:  # from here on, whatever happens, the learner's processes are ended
             os.close(report_write)
+            os.close(loaded_write)
+            os.set_blocking(loaded_read, False)
             output, message = _Drain(child.stdout), _Drain(os.fdopen(report_read, "rb"), framed=True)
             threading.Thread(target=_feed, args=(child.stdin, job), daemon=True).start()
             while not message.complete.is_set() and child.poll() is None:
-                if time.monotonic() - started > timeout:
+                loaded = loaded or _loaded_at(loaded_read)
+                if loaded is None and time.monotonic() - started > LOADING_SECONDS:
+                    problem = (f"loading your file took over {LOADING_SECONDS:g} s (an endless loop outside your "
+                               f"function?)")
+                    break
+                if loaded is not None and time.monotonic() - loaded > timeout:
                     problem = f"timed out after {timeout:g} s (an endless loop, or much too slow?)"
                     break
                 if learner.memory_mb() > memory_mb:
@@ -131,6 +146,7 @@ def _supervise(job, folder, timeout, memory_mb):
                     break
                 message.complete.wait(0.05)
         finally:
+            os.close(loaded_read)
             with _signals_held():
                 learner.end()
         seconds = time.monotonic() - started
@@ -142,6 +158,14 @@ def _supervise(job, folder, timeout, memory_mb):
         problem = (f"the checking process sent back more than {MESSAGE_LIMIT // 2**20} MB (what your function "
                    f"returned, or something your code wrote to the checker's channel)")
     return problem, output.text(), message.payload, seconds
+
+
+def _loaded_at(loaded_read):
+    """The time the child said the learner's file was loaded, or None while it has not."""
+    try:
+        return time.monotonic() if os.read(loaded_read, 1) else None
+    except BlockingIOError:
+        return None
 
 
 def _feed(stream, job):

@@ -1,7 +1,8 @@
 """The child side of `course.sandbox`: run the learner's code, send back what their function returned.
 
-Runs as `python -I -m course.sandbox_child REPORT_FD PARENT_PID` in a fresh process and a folder of
-its own. The job (the learner's source, the function's name, the inputs) arrives on standard input;
+Runs as `python -I -m course.sandbox_child REPORT_FD LOADED_FD PARENT_PID` in a fresh process and a folder
+of its own. The job (the learner's source, the function's name, the inputs) arrives on standard input;
+a byte goes to the pipe LOADED_FD once the learner's file is loaded (their function's time starts then), and
 one message goes back through the pipe REPORT_FD, the moment the work is done: an .npz holding a JSON
 report and the returned arrays (or saved Keras models). Then the process ends at once: a thread the
 learner's module left running, or an `atexit` handler, changes nothing. It reports facts only (what
@@ -34,13 +35,13 @@ def shadowing_files(folder):
     return [f"{name}.py" for name in SHADOWED if (Path(folder) / f"{name}.py").exists()]
 
 
-def main(report_fd, parent_pid):
+def main(report_fd, loaded_fd, parent_pid):
     stay_within_limits(parent_pid)
     job, inputs = read_job()
     arrays = {}
     report = {"calls": []}
     try:
-        run_job(job, inputs, report, arrays)
+        run_job(job, inputs, report, arrays, loaded_fd)
     except BaseException as error:  # noqa: whatever broke, the parent gets a plain sentence
         report["broken"] = f"the checking process broke ({type(error).__name__}: {str(error)[:200]})"
     finally:
@@ -82,9 +83,9 @@ def read_job():
     return description, inputs
 
 
-def run_job(job, inputs, report, arrays):
+def run_job(job, inputs, report, arrays, loaded_fd):
     learner = Learner(job["file"], inputs.pop("source").tobytes(), job.get("cells"))
-    if job["kind"] == "model":
+    if job["kind"] == "model" or any(name in learner.source for name in (b"keras", b"tensorflow")):
         from course.quiet import quiet_tensorflow
 
         quiet_tensorflow()  # TensorFlow's start-up log is not the learner's output
@@ -96,6 +97,11 @@ def run_job(job, inputs, report, arrays):
     except BaseException as error:  # noqa: any failure at import, KeyboardInterrupt and SystemExit included
         report["import_error"] = learner.describe_import_error(error)
         return
+    try:
+        os.write(loaded_fd, b"1")
+        os.close(loaded_fd)
+    except OSError:
+        pass  # the learner's code closed it: the check then ends within the loading's limit
     function = getattr(module, job["function"], None)
     if not callable(function):
         report["missing"] = learner.describe_missing(module, job["function"])
@@ -317,4 +323,4 @@ class Learner:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]), int(sys.argv[2]))
+    main(int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))

@@ -239,3 +239,21 @@ def test_escape_sequences_from_the_learners_code_reach_the_terminal_inert(tmp_pa
     for args in (["check", "1.2", str(named)], ["check", "1.2", str(tmp_path / "mi\x1b]0;t\x07ssing.py")]):
         result = CliRunner().invoke(cli, args)
         assert "\x1b" not in result.output and "\x07" not in result.output and "\\x1b" in result.output
+
+
+def test_a_file_that_imports_keras_for_nothing_is_not_timed_out_and_tensorflow_stays_quiet(tmp_path):
+    """Loading the learner's file, TensorFlow's import included, has a limit of its own: the function's is tight."""
+    path = tmp_path / "solution.py"
+    path.write_text("import keras\n" + RIGHT)
+    report = check(SIGMOID, path, timeout=1)
+    assert report.passed, said(report)
+    assert report.output.strip() == "", report.output  # no oneDNN, CUDA or absl lines as the learner's output
+
+
+def test_an_endless_loop_outside_the_function_ends_within_the_loading_limit(tmp_path, monkeypatch):
+    monkeypatch.setattr(sandbox, "LOADING_SECONDS", 2)
+    path = tmp_path / "solution.py"
+    path.write_text("while True:\n    pass\n" + RIGHT)
+    report = check(SIGMOID, path, timeout=600)
+    assert not report.passed and report.problem == ("loading your file took over 2 s (an endless loop outside your "
+                                                    "function?)"), said(report)

@@ -19,7 +19,7 @@ class Exercise:
     task: str  # the task in plain words
     hints: tuple
     needs_tensorflow: bool = False
-    timeout: float = 5.0  # seconds for the learner's code, import included
+    timeout: float = 5.0  # seconds for the learner's function (their file's loading: LOADING_SECONDS)
 
     @property
     def function(self):
