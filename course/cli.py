@@ -7,6 +7,7 @@ and TensorFlow are imported inside the commands that need them, so
 
 import functools
 import math
+import os
 import sys
 import time
 from pathlib import Path
@@ -48,6 +49,9 @@ class LearnerError(click.ClickException):
     exit_code = 2
 
 
+SEED = click.IntRange(0, 2**32 - 1)  # the seeds NumPy and Keras accept
+
+
 @click.group(cls=CourseGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="course")
 def cli():
@@ -57,6 +61,10 @@ def cli():
     shows the numbers behind every picture. Start with `course list`, then
     `course lesson 1`; practise with `course exercises`.
     """
+    home = os.environ.get("COURSE_HOME")
+    if home and Path(home).expanduser().exists() and not Path(home).expanduser().is_dir():
+        raise click.ClickException(f"COURSE_HOME is {inert(home)}, a file: it must name a folder (your progress and "
+                                   f"trained models go there), or be left unset")
 
 
 def main():
@@ -104,7 +112,7 @@ def check_output_folder(ctx, param, value):
               help="tensorflow-datasets folder (default: $TFDS_DATA_DIR or ~/tensorflow_datasets).")
 @click.option("--quick", is_flag=True, help="A small subset and one epoch: a smoke run in seconds.")
 @click.option("--epochs", type=click.IntRange(min=1), help="Train every model for this many epochs.")
-@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True,
+@click.option("--seed", type=SEED, default=DEFAULT_SEED, show_default=True,
               help="Random seed: the same seed gives the same numbers on the same machine.")
 @click.option("--out", type=click.Path(file_okay=False), callback=check_output_folder,
               help="Folder for the figures (default: ./course-output/lesson-N).")
@@ -152,7 +160,7 @@ def trained_models_options(command):
         click.option("--data", "source", type=click.Choice(DATA_SOURCES), default="auto", show_default=True,
                      help="The digits the models are (or were) trained on: mnist, the bundled sample, or auto."),
         click.option("--data-dir", type=click.Path(file_okay=False), help="tensorflow-datasets folder to look in."),
-        click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True,
+        click.option("--seed", type=SEED, default=DEFAULT_SEED, show_default=True,
                      help="The training seed of the models."),
     ]):
         command = option(command)
@@ -407,7 +415,7 @@ def keep_backup(target):
               help="The digits the notebook loads: mnist, the bundled sample, or auto.")
 @click.option("--data-dir", type=click.Path(file_okay=False), help="tensorflow-datasets folder to look in.")
 @click.option("--quick", is_flag=True, help="A small subset and one epoch: runs in seconds.")
-@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True,
+@click.option("--seed", type=SEED, default=DEFAULT_SEED, show_default=True,
               help="Random seed: with the same seed and data it prints what `course lesson N` prints.")
 @click.option("--out", type=click.Path(file_okay=False), default=".", show_default=True, callback=check_output_folder,
               help="Folder to write lesson-N.ipynb into.")

@@ -44,6 +44,8 @@ def test_list_names_every_lesson_and_its_question():
     (["lesson", "4", "--image", "{file}"], "a-file: the file is empty"),
     (["predict"], "Missing argument 'IMAGES...'"),
     (["predict", "{file}", "--model", "svm"], "'svm' is not one of"),
+    (["predict", "{file}", "--seed", "-1"], "-1 is not in the range 0<=x<=4294967295"),
+    (["lesson", "1", "--seed", str(2**32)], "is not in the range 0<=x<=4294967295"),
 ])
 def test_bad_arguments_get_one_line_and_exit_status_2(tmp_path, args, says):
     (tmp_path / "a-file").write_text("")

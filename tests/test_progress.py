@@ -146,16 +146,24 @@ def test_a_pending_file_cut_short_or_edited_loses_no_attempt_and_breaks_nothing(
     assert result.exit_code == 0 and "1 of" in result.output, result.output
 
 
-def test_a_progress_folder_that_is_a_file_ends_with_one_line(tmp_path, monkeypatch):
+def test_a_course_home_that_is_a_file_or_a_progress_file_that_cannot_open_ends_with_one_line(tmp_path, monkeypatch):
+    solution = tmp_path / "relu.py"
+    solution.write_text("import numpy as np\n\ndef relu(z):\n    return np.maximum(z, 0)\n")
     not_a_folder = tmp_path / "notes.txt"
     not_a_folder.write_text("the learner's own file")
     monkeypatch.setenv("COURSE_HOME", str(not_a_folder))
-    solution = tmp_path / "relu.py"
-    solution.write_text("import numpy as np\n\ndef relu(z):\n    return np.maximum(z, 0)\n")
+    for arguments in (["progress"], ["check", "2.1", str(solution)], ["predict", str(solution)]):
+        result = CliRunner().invoke(cli, arguments)
+        assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+        assert result.output.splitlines() == [f"Error: COURSE_HOME is {not_a_folder}, a file: it must name a folder "
+                                              f"(your progress and trained models go there), or be left unset"]
+    assert not_a_folder.read_text() == "the learner's own file"
+    home = tmp_path / "home"
+    (home / "progress.sqlite").mkdir(parents=True)  # no database can open there
+    monkeypatch.setenv("COURSE_HOME", str(home))
     for arguments in (["progress"], ["check", "2.1", str(solution)]):
         result = CliRunner().invoke(cli, arguments)
         assert result.exit_code == 1 and "Traceback" not in result.output, result.output
-        assert result.output.splitlines()[-1] == (f"Error: your progress file {not_a_folder / 'progress.sqlite'} "
-                                                  f"cannot be used ({not_a_folder} is a file, not a folder); set "
-                                                  f"COURSE_HOME to a folder you can write to, or leave it unset")
-    assert not_a_folder.read_text() == "the learner's own file"
+        assert result.output.splitlines()[-1] == (f"Error: your progress file {home / 'progress.sqlite'} cannot be "
+                                                  f"used (unable to open database file); set COURSE_HOME to a folder "
+                                                  f"you can write to, or leave it unset")
