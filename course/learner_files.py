@@ -46,7 +46,9 @@ def _notebook_code(path, data):
         if python:
             starts.append([len(lines) + 1, number])
             lines.extend(python)
-    return LearnerCode(path, "\n".join(lines).encode("utf-8") + b"\n", starts)
+    # A lone surrogate (no text, but JSON can hold one) stays as the bytes it would be: Python then reports
+    # them as a syntax error at their line, as it does for any file that is not UTF-8.
+    return LearnerCode(path, "\n".join(lines).encode("utf-8", errors="surrogatepass") + b"\n", starts)
 
 
 def _text(source):

@@ -252,7 +252,7 @@ def _read_message(payload, n_calls):
         training = report.get("training")
         return Run(calls, training=training if isinstance(training, dict) else None,
                    predictions=values.get("predictions"))
-    except (ValueError, KeyError, TypeError, OSError, EOFError, zipfile.BadZipFile):
+    except (ValueError, KeyError, TypeError, OSError, EOFError, OverflowError, RecursionError, zipfile.BadZipFile):
         return unreadable
 
 
@@ -268,7 +268,9 @@ def _returned(values, i, meta):
         returned.kind = "other"
     model = values.get(f"model_{i}")
     returned.model_bytes = model.tobytes() if model is not None else None
-    returned.args_after = [values.get(f"after_{i}_{j}") for j in range(int(meta.get("array_args", 0)))]
+    array_args = meta.get("array_args", 0)
+    count = min(array_args, len(values)) if type(array_args) is int else 0  # never more than the arrays that came
+    returned.args_after = [values.get(f"after_{i}_{j}") for j in range(count)]
     return returned
 
 

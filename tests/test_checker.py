@@ -324,3 +324,12 @@ def test_a_notebook_names_its_exercise_and_a_broken_one_is_a_usage_error(tmp_pat
         path.write_text(broken)
         result = CliRunner().invoke(cli, ["check", "2.1", str(path)])
         assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1 and "notebook" in result.output
+
+
+def test_a_notebook_holding_a_lone_surrogate_gets_a_verdict_not_a_traceback(tmp_path):
+    """JSON can hold a character no text can (a lone surrogate): the check fails on it, as on any non-UTF-8 file."""
+    path = tmp_path / "lab.ipynb"
+    path.write_text(notebook(("code", "import numpy as np\nx = '\ud800'\ndef relu(z):\n    return np.maximum(z, 0)\n")))
+    result = CliRunner().invoke(cli, ["check", "2.1", str(path)])
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert "lab.ipynb: UnicodeDecodeError" in result.output

@@ -110,6 +110,15 @@ ADVERSARIAL = [
     ("claims a huge report", SIGMOID,
      "import os\nfor fd in range(3, 64):\n    try:\n        os.write(fd, b'\\xff' * 8)\n    except OSError:\n"
      "        pass\n" + RIGHT, {}, False, "more than 256 MB"),
+    ("forges a report whose count of arrays is infinite", SIGMOID,
+     "import io, json, os, struct, sys, numpy as np\nb = io.BytesIO()\nnp.savez(b, report=np.array(json.dumps("
+     "{'calls': [{'kind': 'ndarray', 'array_args': float('inf')}] * 3})))\n"
+     "os.write(int(sys.argv[1]), struct.pack('<Q', len(b.getvalue())) + b.getvalue())\nos._exit(0)\n",
+     {}, False, "a NumPy array"),
+    ("forges a report nested a million deep", SIGMOID,
+     "import io, os, struct, sys, numpy as np\nb = io.BytesIO()\nnp.savez(b, report=np.array('[' * 10**6))\n"
+     "os.write(int(sys.argv[1]), struct.pack('<Q', len(b.getvalue())) + b.getvalue())\nos._exit(0)\n",
+     {}, False, "unreadable"),
     ("deletes its own file", SIGMOID, "import os\nos.remove(__file__)\n" + RIGHT, {}, True, ""),
     ("signals the checker", SIGMOID, "{orphan}import os, signal\nfor s in (signal.SIGUSR1, signal.SIGALRM, "
      "signal.SIGUSR2):\n    os.kill(os.getppid(), s)\n" + RIGHT, {}, True, ""),
