@@ -42,6 +42,11 @@ class Result:
     failure: Failure | None = None
 
 
+def dtype_text(dtype):
+    """A dtype as the learner reads it: its name, and its byte order when it is not this machine's."""
+    return dtype.name if dtype.isnative else f"{dtype.name} in the other byte order ({dtype.str})"
+
+
 def describe(array):
     array = np.asarray(array)
     if array.size <= 6:
@@ -73,9 +78,9 @@ def compare(returned, expected, *, dtype=None, rtol=None, hint=""):
     if got.shape != expected.shape:
         return Failure(f"shape {expected.shape}", f"shape {got.shape}", hint)
     if dtype is not None and got.dtype != dtype:
-        return Failure(f"dtype {np.dtype(dtype).name}", f"dtype {got.dtype.name}", hint)
+        return Failure(f"dtype {np.dtype(dtype).name}", f"dtype {dtype_text(got.dtype)}", hint)
     if got.dtype.kind not in "fiub":
-        return Failure("numbers", f"dtype {got.dtype.name}", hint)
+        return Failure("numbers", f"dtype {dtype_text(got.dtype)}", hint)
     got = got.astype(np.float64)
     if not np.all(np.isfinite(got)) and np.all(np.isfinite(expected)):
         bad = int(np.size(got) - np.count_nonzero(np.isfinite(got)))
@@ -285,9 +290,12 @@ def cases_4_1(rng):
             if got.shape != (28, 28):
                 return Failure("shape (28, 28)", f"shape {got.shape}")
             if got.dtype != np.float32:
-                return Failure("dtype float32", f"dtype {got.dtype.name}")
-            if not np.all(np.isfinite(got)) or got.min() < 0 or got.max() > 1:
-                return Failure("values in 0-1", f"values from {np.nanmin(got):.3g} to {np.nanmax(got):.3g}")
+                return Failure("dtype float32", f"dtype {dtype_text(got.dtype)}")
+            if not np.all(np.isfinite(got)):
+                return Failure("values in 0-1", f"NaN or infinite at {np.count_nonzero(~np.isfinite(got))} of "
+                                                f"{got.size} pixels")
+            if got.min() < 0 or got.max() > 1:
+                return Failure("values in 0-1", f"values from {got.min():.3g} to {got.max():.3g}")
             if got[0].mean() > 0.5 or got.mean() > 0.5:
                 return Failure("ink high on a 0 background", "a light background: flip so that ink is 1",
                                "ink = 1 - image (after scaling to 0-1)")

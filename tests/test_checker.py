@@ -120,6 +120,10 @@ WRONG = {
         ("import numpy as np\nfrom PIL import Image\ndef mnistify(image):\n"
          "    return 1 - np.asarray(Image.fromarray(image).resize((28, 28)), dtype=np.float32) / 255", "20x20"),
         ("import numpy as np\ndef mnistify(image):\n    return np.zeros((28, 28))", "float32"),
+        ("import numpy as np\ndef mnistify(image):\n    out = np.zeros((28, 28), np.float32)\n    out[3, 4] = np.nan\n"
+         "    return out", "got NaN or infinite at 1 of 784 pixels"),
+        ("import numpy as np\ndef mnistify(image):\n    return np.zeros((28, 28), '>f4')",
+         "got dtype float32 in the other byte order (>f4)"),
     ],
     "1.4": [
         ("import keras\ndef build_logistic_model():\n    m = keras.Sequential([keras.Input(shape=(784,)), "
