@@ -28,6 +28,7 @@ MNIST_STROKE_WIDTH, THICK_STROKE_WIDTH, THIN_STROKE_WIDTH = 0.15, 0.17, 0.08
 MATCHING_SIDE = 2 * MNIST_BOX  # pixels: strokes are thinned or thickened at this size, then fitted into MNIST_BOX
 PAPER_SIDE, PAPER_WINDOW = 160, 5  # the paper is measured in a copy this long, closing over marks 5 strokes wide
 WORKING_SIDE = 640  # pixels: a larger picture (a phone's 4000x3000 photo) is shrunk to this first: quick, and enough
+NARROWEST_SIDE = 2 * MNIST_SIZE  # pixels: shrinking never leaves a strip's shorter side under this (its digit's height)
 PAGE_SEARCH_SIDE = 100  # pixels: the page is looked for in a copy this long, which is quick and enough
 PAGE_SEARCH_SMALLEST = 64  # pixels: a picture smaller than this on a side is no photo of a sheet on a desk
 WRITTEN_SHARE = 0.0005  # of a sheet's pixels, clearly darker than its paper: something is written on it
@@ -157,7 +158,7 @@ def main_span(profile, share):
 def mnistify_steps(image):
     """Every stage of `mnistify`, in order, as {name: 2-D array}; the last one is the result.
 
-    original -> grayscale (shrunk to WORKING_SIDE pixels when larger) -> page found (cut to the
+    original -> grayscale (shrunk to `working_side` pixels when larger) -> page found (cut to the
     sheet; what lies around it, like a desk, is left out) -> ink made high -> lines removed (ruled or
     squared paper) -> cropped (to the digit's clear ink, specks of dust left out) -> strokes made MNIST's width
     (when much fatter or thinner) -> fitted into 20x20 -> centred in 28x28.
@@ -167,8 +168,8 @@ def mnistify_steps(image):
     original = np.asarray(image)
     shrunk = shrunk_to_working_side(original)
     gray = to_grayscale(shrunk)
-    if max(gray.shape) > WORKING_SIDE:  # a picture of floats, which Pillow does not shrink
-        gray = fit_into_box(gray, WORKING_SIDE)
+    if max(gray.shape) > working_side(gray.shape):  # a picture of floats, which Pillow does not shrink
+        gray = fit_into_box(gray, working_side(gray.shape))
     page, sheet = page_found(gray, colour=shrunk)
     ink = rim_cleared(ink_high(page), sheet)
     unlined = lines_removed(ink, sheet)
@@ -308,9 +309,9 @@ def read_image(source):
                                     f"{limit / 1e6:.0f} million are read: save a smaller copy")
             if jpeg and pixels > MOST_PIXELS:
                 # JPEG decodes at a half, a quarter or an eighth of its size at no cost: the smallest of these
-                # that is still twice WORKING_SIDE long. (Only here: a learner is told the size of the picture
-                # as read, which should be their photo's own.)
-                scale = 2 * WORKING_SIDE / max(image.size)
+                # that is still twice its `working_side` long. (Only here: a learner is told the size of the
+                # picture as read, which should be their photo's own.)
+                scale = 2 * working_side(image.size) / max(image.size)
                 image.draft(image.mode, (round(image.width * scale), round(image.height * scale)))
             image.seek(0)  # an animated GIF: its first frame
             # A phone stores a photo as the sensor saw it, plus an EXIF note of how to turn it upright.
@@ -343,19 +344,26 @@ def _pixels(image):
     return np.asarray(image, dtype=np.uint8)
 
 
+def working_side(shape):
+    """The longer side a picture is shrunk to: WORKING_SIDE, or more for a strip whose shorter side would then
+    fall under NARROWEST_SIDE (shrunk to 640 pixels long, a digit in a 20000x20 strip would be a pixel)."""
+    return max(WORKING_SIDE, math.ceil(max(shape[:2]) * NARROWEST_SIDE / max(1, min(shape[:2]))))
+
+
 def shrunk_to_working_side(picture):
-    """A uint8 picture longer than WORKING_SIDE, shrunk to it before any arithmetic on its pixels: a phone
+    """A uint8 picture longer than its `working_side`, shrunk to it before any arithmetic on its pixels: a phone
     photo's 12 million pixels first by averaging whole blocks of them, then by averaging areas (as
     `fit_into_box` does); anything else as it is."""
     from PIL import Image
 
-    if max(picture.shape[:2]) <= WORKING_SIDE or picture.dtype != np.uint8 or picture.shape[2:] not in ((), (3,), (4,)):
+    side = working_side(picture.shape)
+    if max(picture.shape[:2]) <= side or picture.dtype != np.uint8 or picture.shape[2:] not in ((), (3,), (4,)):
         return picture  # (`to_grayscale` says what is wrong with a picture of another shape)
     image = Image.fromarray(picture)
-    factor = max(picture.shape[:2]) // WORKING_SIDE
+    factor = max(picture.shape[:2]) // side
     if factor >= 2:
         image = image.reduce(factor)
-    scale = WORKING_SIDE / max(image.size)
+    scale = side / max(image.size)
     return np.asarray(image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
                                    Image.Resampling.BOX))
 

@@ -346,3 +346,13 @@ def test_a_small_digit_on_a_page_whose_corners_the_lens_darkened_is_dark_ink_on_
         assert paper_is_light(page) and darker > MARK_CLEARLY * lighter  # decided by the marks, not the border
         # 30 pixels tall, the digit loses some detail: read like the clean one, not as light ink on dark
         assert np.corrcoef(mnistify(page).ravel(), mnistify(digit).ravel())[0, 1] > 0.75
+
+
+def test_a_digit_in_a_long_thin_strip_keeps_its_pixels():
+    """Shrunk until its longer side is WORKING_SIDE, a 3000x40 strip would leave its digit 9 pixels tall: a strip is
+    shrunk no further than NARROWEST_SIDE across."""
+    digit = load_sample().x_test[0]
+    strip = np.full((40, 3000), 255, np.uint8)
+    strip[6:34, 1500:1528] = 255 - digit  # dark ink on white paper, as MNIST's digit is drawn
+    assert min(mnistify_steps(strip)["grayscale"].shape) >= min(strip.shape)
+    assert np.corrcoef(mnistify(strip).ravel(), mnistify(255 - digit).ravel())[0, 1] > 0.95
