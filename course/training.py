@@ -178,8 +178,11 @@ def train(story, name, build, x, y, *, epochs, batch_size=128, validation_split=
         try:
             model = keras.models.load_model(model_file)
             record = json.loads(record_file.read_text())
+            # `course predict` and `course serve` run no lesson: the lesson that defines the model retrains it
+            lesson = build.__module__.rsplit("lesson", 1)[-1]
+            again = "--retrain" if story.lesson else f"`course lesson {lesson} --retrain`"
             story.say(f"[{name}] loaded from the model cache (trained earlier in {record['seconds']:.1f} s; "
-                      f"--retrain trains it again).")
+                      f"{again} trains it again).")
             return Trained(model, record["history"], record["seconds"], cached=True)
         except Exception as error:  # any unreadable cache entry is simply trained again
             story.say(f"[{name}] the cached model could not be read ({type(error).__name__}); training it again.")
