@@ -286,6 +286,8 @@ def read_image(source):
             raise ImageError("no such file")
         if opened.is_dir():
             raise ImageError("is a folder, not an image file")
+        if not opened.is_file():
+            raise ImageError("is not a file but a device or a pipe: save the image as a file")
         if opened.stat().st_size == 0:
             raise ImageError("the file is empty")
     Image.init()

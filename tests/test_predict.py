@@ -1,6 +1,7 @@
 """`course predict` as a learner runs it: real digits in every accepted format and mode, and every bad input."""
 
 import json
+import os
 
 import numpy as np
 import pytest
@@ -127,8 +128,10 @@ def test_bad_files_get_one_line_each_and_the_others_are_still_read(tmp_path):
     (tmp_path / "cut.png").write_bytes((tmp_path / "good.png").read_bytes()[:200])
     Image.fromarray(np.full((60, 60), 240, np.uint8)).save(tmp_path / "blank.png")
     (tmp_path / "folder.png").mkdir()
+    os.mkfifo(tmp_path / "pipe.png")  # read, it would wait for a writer forever
     bad = {"empty.png": "the file is empty", "notes.png": "not an image file", "cut.png": "damaged",
-           "blank.png": "no ink found", "folder.png": "is a folder", "missing.png": "no such file"}
+           "blank.png": "no ink found", "folder.png": "is a folder", "missing.png": "no such file",
+           "pipe.png": "is not a file but a device or a pipe"}
     result = predict(tmp_path / "good.png", *(tmp_path / name for name in bad))
     assert result.exit_code == 1
     assert result.stdout.startswith(f"{tmp_path / 'good.png'}: 7")
@@ -136,7 +139,7 @@ def test_bad_files_get_one_line_each_and_the_others_are_still_read(tmp_path):
     assert len(errors) == len(bad)
     for (name, reason), line in zip(bad.items(), errors):
         assert line.startswith(f"Error: {tmp_path / name}: ") and reason in line, line
-    assert "6 of 7 files could not be read as a digit." in result.stderr
+    assert "7 of 8 files could not be read as a digit." in result.stderr
 
     result = predict("--json", tmp_path / "good.png", tmp_path / "blank.png")
     assert result.exit_code == 1
