@@ -21,6 +21,7 @@ MNIST_SIZE = 28
 MNIST_BOX = 20  # MNIST digits were scaled to fit a 20x20 box, then centred by mass in 28x28
 MNISTIFIED = f"centred in {MNIST_SIZE}x{MNIST_SIZE}"  # the name of mnistify's last step: its result
 PAGE_FOUND, LINES_REMOVED, STROKES_MATCHED = "page found", "lines removed", "strokes made MNIST's width"
+CLOSER_LOOK = "looked at closer"
 # Stroke width over the digit's size: MNIST's median (measured on the sample), the width above which a
 # digit's strokes are thinned to it (a felt pen, or a small digit enlarged into a blur), and the width
 # below which they are thickened to it (a ballpoint pen; MNIST's thinnest 1% are 10%).
@@ -29,9 +30,11 @@ MATCHING_SIDE = 2 * MNIST_BOX  # pixels: strokes are thinned or thickened at thi
 PAPER_SIDE, PAPER_WINDOW = 160, 5  # the paper is measured in a copy this long, closing over marks 5 strokes wide
 WORKING_SIDE = 640  # pixels: a larger picture (a phone's 4000x3000 photo) is shrunk to this first: quick, and enough
 NARROWEST_SIDE = 2 * MNIST_SIZE  # pixels: shrinking never leaves a strip's shorter side under this (its digit's height)
+SMALL_DIGIT = 2 * MNIST_BOX  # pixels: a digit shorter than this in the shrunk picture is cut again from the original
 PAGE_SEARCH_SIDE = 100  # pixels: the page is looked for in a copy this long, which is quick and enough
 PAGE_SEARCH_SMALLEST = 64  # pixels: a picture smaller than this on a side is no photo of a sheet on a desk
 WRITTEN_SHARE = 0.0005  # of a sheet's pixels, clearly darker than its paper: something is written on it
+WRITTEN_PIXELS = 8  # ... or this many, when fewer: a digit 6 pixels tall, once its photo is shrunk, has more
 SMALLEST_SHEET = 0.03  # of the picture: a sticky note photographed from a step away still covers this much
 SMOOTHNESS_WINDOW = 5  # pixels of the page search's copy: a desk's grain shows in a square this wide
 RIM_WIDTH = 3  # pixels: a mark mostly this near the edge of the sheet found lies along its rim
@@ -160,29 +163,64 @@ def mnistify_steps(image):
 
     original -> grayscale (shrunk to `working_side` pixels when larger) -> page found (cut to the
     sheet; what lies around it, like a desk, is left out) -> ink made high -> lines removed (ruled or
-    squared paper) -> cropped (to the digit's clear ink, specks of dust left out) -> strokes made MNIST's width
-    (when much fatter or thinner) -> fitted into 20x20 -> centred in 28x28.
+    squared paper) -> cropped (to the digit's clear ink, specks of dust left out) -> looked at closer (only
+    when shrinking left the digit small: `closer_look`) -> strokes made MNIST's width (when much fatter or
+    thinner) -> fitted into 20x20 -> centred in 28x28.
     `steps_explained` says in a sentence what each did. Raises NoInkError (a ValueError) when
     the image holds no ink.
     """
-    original = np.asarray(image)
+    steps, where = _digit_found(np.asarray(image))
+    cropped = steps["cropped"]
+    closer = closer_look(steps["original"], steps["grayscale"], where)
+    if closer is not None:
+        steps[CLOSER_LOOK] = cropped = closer
+    matched = strokes_matched(cropped)
+    fitted = fit_into_box(matched, MNIST_BOX)
+    centred = centre_by_mass(fitted, MNIST_SIZE)
+    return {**steps, STROKES_MATCHED: matched, f"fitted into {MNIST_BOX}x{MNIST_BOX}": fitted, MNISTIFIED: centred}
+
+
+def _digit_found(original):
+    """The steps of `mnistify_steps` from the picture as read to its digit cropped ({name: array}), and where the
+    digit lies in the grayscale picture (a pair of slices). Raises NoInkError when there is no ink."""
     shrunk = shrunk_to_working_side(original)
     gray = to_grayscale(shrunk)
     if max(gray.shape) > working_side(gray.shape):  # a picture of floats, which Pillow does not shrink
         gray = fit_into_box(gray, working_side(gray.shape))
-    page, sheet = page_found(gray, colour=shrunk)
+    page, sheet, cut = page_found(gray, colour=shrunk)
     ink = rim_cleared(ink_high(page), sheet)
     unlined = lines_removed(ink, sheet)
     box = digit_box(unlined)
     if box is None:
         raise NoInkError("no ink found: the image is blank or has no contrast")
-    cropped = unlined[box]
-    matched = strokes_matched(cropped)
-    fitted = fit_into_box(matched, MNIST_BOX)
-    centred = centre_by_mass(fitted, MNIST_SIZE)
+    where = tuple(slice(part.start + inside.start, part.start + inside.stop) for part, inside in zip(cut, box))
     return {"original": original, "grayscale": gray, PAGE_FOUND: page, "ink made high": ink,
-            LINES_REMOVED: unlined, "cropped": cropped, STROKES_MATCHED: matched,
-            f"fitted into {MNIST_BOX}x{MNIST_BOX}": fitted, MNISTIFIED: centred}
+            LINES_REMOVED: unlined, "cropped": unlined[box]}, where
+
+
+def closer_look(original, gray, where):
+    """The digit cut again from the picture as read, when shrinking it to `gray` left the digit (at `where`)
+    under SMALL_DIGIT pixels: a small digit in a phone's 12-megapixel photo keeps its strokes. Its
+    surroundings, a digit's size on every side, go through the same steps, at up to WORKING_SIDE pixels
+    again. Returns their digit, cropped, or None: the digit was not small, the picture not shrunk, or what
+    the closer look found is not the same digit (its middle outside the box the digit was found in)."""
+    sizes = [part.stop - part.start for part in where]
+    if max(sizes) >= SMALL_DIGIT or original.shape[:2] == gray.shape:
+        return None
+    scales = [full / shrunk for full, shrunk in zip(original.shape[:2], gray.shape)]
+    around = [slice(max(0, math.floor((part.start - max(sizes)) * scale)),
+                    min(full, math.ceil((part.stop + max(sizes)) * scale)))
+              for part, scale, full in zip(where, scales, original.shape[:2])]
+    try:
+        steps, found = _digit_found(original[tuple(around)])
+    except NoInkError:
+        return None
+    looked = steps["grayscale"].shape
+    for part, inside, scale, region, seen in zip(where, found, scales, around, looked):
+        middle = region.start + (inside.start + inside.stop) / 2 * (region.stop - region.start) / seen
+        if not part.start * scale <= middle <= part.stop * scale:
+            return None
+    return steps["cropped"]
 
 
 def mnistify(image):
@@ -200,14 +238,15 @@ def steps_explained(steps):
     """One sentence per step of `mnistify_steps`, computed from the arrays it returned: {name: sentence}."""
     original, gray, page = steps["original"], steps["grayscale"], steps[PAGE_FOUND]
     ink, unlined, cropped = steps["ink made high"], steps[LINES_REMOVED], steps["cropped"]
+    digit = steps.get(CLOSER_LOOK, cropped)  # what the strokes were matched on
     fitted = steps[f"fitted into {MNIST_BOX}x{MNIST_BOX}"]
     whole = np.array_equal(page, gray)
     cleared = int(np.count_nonzero((ink > 0) & (unlined == 0)))
-    matched, width = steps[STROKES_MATCHED], stroke_width(cropped)
+    matched, width = steps[STROKES_MATCHED], stroke_width(digit)
     form = {2: "grayscale", 3: "colour"}.get(original.ndim, "colour")
     way_round = "dark ink on light" if paper_is_light(page) else "light ink on dark"
     alpha = original.ndim == 3 and original.shape[2] == 4
-    return {
+    sentences = {
         "original": f"the picture as read: {original.shape[1]}x{original.shape[0]} pixels, {form}"
                     + (" with transparency" if alpha else "") + ".",
         "grayscale": "each pixel's brightness from 0 (black) to 1 (white): 0.299 red + 0.587 green + 0.114 blue"
@@ -226,9 +265,12 @@ def steps_explained(steps):
                         f"({cleared / np.count_nonzero(ink):.0%} of the ink); where the pen crosses a line it stays."),
         "cropped": f"cropped to the digit, {cropped.shape[1]}x{cropped.shape[0]} pixels; specks of dust "
                    f"and faint smudges outside it are left out.",
+        CLOSER_LOOK: f"so small a digit has lost detail in the shrunk picture: cut again from the picture as read, "
+                     f"with a digit's size around it, it went through the steps above once more and came out "
+                     f"{digit.shape[1]}x{digit.shape[0]} pixels.",
         STROKES_MATCHED: f"the strokes, {width:.0%} of the digit's size, " + (
             f"were {'thinned' if width > MNIST_STROKE_WIDTH else 'thickened'} towards MNIST's "
-            f"{MNIST_STROKE_WIDTH:.0%}." if matched is not cropped else
+            f"{MNIST_STROKE_WIDTH:.0%}." if matched is not digit else
             f"are as wide as MNIST's ({THIN_STROKE_WIDTH:.0%} to {THICK_STROKE_WIDTH:.0%}): left as they are."
             if THIN_STROKE_WIDTH <= width <= THICK_STROKE_WIDTH else
             f"differ from MNIST's {MNIST_STROKE_WIDTH:.0%} by less than a pixel at the size they are matched at "
@@ -237,6 +279,7 @@ def steps_explained(steps):
                                                f"is {MNIST_BOX} pixels, as MNIST's digits were.",
         MNISTIFIED: f"placed in {MNIST_SIZE}x{MNIST_SIZE} with its centre of mass in the middle: what the model reads.",
     }
+    return {name: sentences[name] for name in steps}
 
 
 class ImageError(ValueError):
@@ -658,14 +701,15 @@ def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
     exact shade (a drawing on a canvas, or a desk the camera crushed to black), only a sheet
     clearly lighter than that shade is looked for: a desk under uneven light is never one shade.
     Returns (the page: gray cut to the sheet, its surroundings replaced; the sheet's mask in
-    it); gray itself and an all-True mask when the page already fills the picture.
+    it; where the page lies in gray: a pair of slices); gray itself, an all-True mask and the
+    whole of gray when the page already fills the picture.
     """
     from PIL import Image
     from scipy import ndimage
 
-    whole = np.ones(gray.shape, dtype=bool)
+    whole, everywhere = np.ones(gray.shape, dtype=bool), tuple(slice(0, side) for side in gray.shape)
     if min(gray.shape) < PAGE_SEARCH_SMALLEST:
-        return gray, whole
+        return gray, whole, everywhere
     small = fit_into_box(gray, side) if max(gray.shape) > side else gray
     one_shade_around = (border(gray) == gray[0, 0]).all()  # a canvas, or a desk crushed to black
     sheet = sheet_in(small, light_desk=not one_shade_around)
@@ -674,10 +718,10 @@ def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
         vivid = vividness(np.asarray(Image.fromarray(colour).resize(small.shape[::-1], Image.Resampling.BOX)))
         sheet = _sheet_by_threshold(vivid, otsu_threshold(vivid), edge=0.1)
     if sheet is None:
-        return gray, whole
+        return gray, whole, everywhere
     sheet = ndimage.binary_erosion(sheet, iterations=2)  # the paper's edge, blurred into the desk, is not paper
     if not sheet.any():
-        return gray, whole
+        return gray, whole, everywhere
     nearest = ndimage.distance_transform_edt(~sheet, return_distances=False, return_indices=True)
     surroundings = small[tuple(nearest)]  # every pixel as bright as the nearest paper
     # The picture is cut to the box around the sheet: the steps after work on the page alone, which is
@@ -691,14 +735,16 @@ def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
     sheet = sheet > 127
     on_sheet = page[sheet]
     # Something is written on it when a few of its pixels (WRITTEN_SHARE: a ballpoint's hairline digit on a
-    # large sheet covers little more) are clearly darker than the paper around them: than the light falling
-    # across the sheet (`shading`), so that the dim far side of a lit part of the page beside a shadow is no
-    # writing. Otherwise it is not the page the digit is on.
-    if on_sheet.size == 0 or np.mean(on_sheet < shading(page, sheet)[sheet] - 0.15) < WRITTEN_SHARE:
-        return gray, whole
+    # large sheet covers little more; or WRITTEN_PIXELS, when fewer: a small digit in a phone's photo, shrunk)
+    # are clearly darker than the paper around them: than the light falling across the sheet (`shading`), so
+    # that the dim far side of a lit part of the page beside a shadow is no writing. Otherwise it is not the
+    # page the digit is on.
+    written = np.count_nonzero(on_sheet < shading(page, sheet)[sheet] - 0.15) if on_sheet.size else 0
+    if on_sheet.size == 0 or written < min(WRITTEN_PIXELS, WRITTEN_SHARE * on_sheet.size):
+        return gray, whole, everywhere
     surroundings = np.asarray(Image.fromarray(surroundings[box].astype(np.float32), mode="F").resize(
         size, Image.Resampling.BILINEAR))
-    return np.where(sheet, page, surroundings).astype(np.float32), sheet
+    return np.where(sheet, page, surroundings).astype(np.float32), sheet, cut
 
 
 def rim_cleared(ink, sheet):

@@ -85,7 +85,7 @@ def test_a_full_size_phone_photo_is_shrunk_first_and_reads_as_the_small_one():
 def sheet_found(photo):
     """mnistify's steps for a photo, and the mask of the sheet it found in the page."""
     steps = mnistify_steps(photo)
-    page, sheet = page_found(steps["grayscale"], colour=shrunk_to_working_side(photo))
+    page, sheet, _ = page_found(steps["grayscale"], colour=shrunk_to_working_side(photo))
     assert np.array_equal(page, steps[PAGE_FOUND])
     return steps, sheet
 
@@ -163,7 +163,7 @@ def test_a_sheet_on_a_desk_of_one_flat_shade_is_found_even_on_black():
     pasted[90:210, 140:260] = np.minimum(245, 255 - np.asarray(Image.fromarray(digit).resize((120, 120))))
     on_black = np.where(pasted == 120, 0, pasted).astype(np.uint8)
     for photo in (pasted, on_black):
-        page, sheet = page_found(to_grayscale(photo))
+        page, sheet, _ = page_found(to_grayscale(photo))
         assert page.shape[0] < 200 and page.shape[1] < 200 and 0.15 < sheet.sum() / photo.size < 0.3
         assert likeness(mnistify(photo), mnistify(digit)) > 0.9
 

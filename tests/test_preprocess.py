@@ -2,9 +2,10 @@ import numpy as np
 import pytest
 
 from course.data import load_sample
-from course.preprocess import (MARK_CLEARLY, MNISTIFIED, binarize, digit_box, flatten, ink_box, marks_against_paper,
-                               mnistify, mnistify_steps, normalize, one_hot, paper_is_light, pick_classes,
-                               rim_cleared, sheet_by_smoothness, sheet_in)
+from course.preprocess import (CLOSER_LOOK, MARK_CLEARLY, MNISTIFIED, PAGE_FOUND, binarize, digit_box, flatten,
+                               ink_box, marks_against_paper, mnistify, mnistify_steps, normalize, one_hot,
+                               paper_is_light, pick_classes, rim_cleared, sheet_by_smoothness, sheet_in,
+                               steps_explained)
 
 
 def test_normalize_scales_to_float32_0_1_without_touching_input():
@@ -177,7 +178,7 @@ def test_the_lit_part_of_a_page_beside_a_shadow_is_not_taken_for_the_sheet(which
     light = 0.6 + 0.4 * np.clip(rows / 260, 0, 1)
     shadow = ndimage.gaussian_filter((rows > 270 + 20 * np.sin(cols / 60)).astype(np.float32), 3)
     photo = page * light * (1 - 0.55 * shadow)
-    found, sheet = page_found(photo)
+    found, sheet, _ = page_found(photo)
     assert found.shape == photo.shape and sheet.all()
     assert np.corrcoef(mnistify(photo).ravel(), mnistify(page).ravel())[0, 1] > 0.98
 
@@ -356,3 +357,23 @@ def test_a_digit_in_a_long_thin_strip_keeps_its_pixels():
     strip[6:34, 1500:1528] = 255 - digit  # dark ink on white paper, as MNIST's digit is drawn
     assert min(mnistify_steps(strip)["grayscale"].shape) >= min(strip.shape)
     assert np.corrcoef(mnistify(strip).ravel(), mnistify(255 - digit).ravel())[0, 1] > 0.95
+
+
+def test_a_small_digit_on_a_sheet_in_a_phones_photo_is_found_and_looked_at_closer():
+    """A digit 50 pixels tall on a sheet lying on a desk, in a 4000x3000 photo: shrunk to 640 pixels it is 8 pixels
+    tall, too little ink to count as writing by its share of the sheet and too few pixels for its strokes. The
+    sheet is still found, and the digit is cut again from the photo as read."""
+    from PIL import Image, ImageFilter
+
+    rng = np.random.default_rng(0)
+    for digit in load_sample().x_test[:6]:
+        photo = np.full((3000, 4000), 70.0)  # a dark desk
+        photo[700:2300, 1400:2600] = 235  # the sheet
+        ink = np.asarray(Image.fromarray(digit).resize((50, 50), Image.Resampling.BICUBIC), np.float64) / 255
+        photo[1400:1450, 1900:1950] *= 1 - 0.85 * np.clip(ink, 0, 1)
+        photo = np.asarray(Image.fromarray(photo.astype(np.uint8)).filter(ImageFilter.GaussianBlur(1.2)), np.float64)
+        photo = np.clip(photo + rng.normal(0, 3, photo.shape), 0, 255).astype(np.uint8)
+        steps = mnistify_steps(np.stack([photo] * 3, axis=-1))
+        assert steps[PAGE_FOUND].shape != steps["grayscale"].shape  # the sheet, not the whole photo
+        assert CLOSER_LOOK in steps and "cut again from the picture as read" in steps_explained(steps)[CLOSER_LOOK]
+        assert np.corrcoef(steps[MNISTIFIED].ravel(), mnistify(255 - digit).ravel())[0, 1] > 0.85
