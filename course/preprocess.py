@@ -21,7 +21,7 @@ MNIST_SIZE = 28
 MNIST_BOX = 20  # MNIST digits were scaled to fit a 20x20 box, then centred by mass in 28x28
 MNISTIFIED = f"centred in {MNIST_SIZE}x{MNIST_SIZE}"  # the name of mnistify's last step: its result
 PAGE_FOUND, LINES_REMOVED, STROKES_MATCHED = "page found", "lines removed", "strokes made MNIST's width"
-CLOSER_LOOK = "looked at closer"
+CLOSER_LOOK, HOLES_LEFT_OUT = "looked at closer", "punched holes left out"
 # Stroke width over the digit's size: MNIST's median (measured on the sample), the width above which a
 # digit's strokes are thinned to it (a felt pen, or a small digit enlarged into a blur), and the width
 # below which they are thickened to it (a ballpoint pen; MNIST's thinnest 1% are 10%).
@@ -31,10 +31,12 @@ PAPER_SIDE, PAPER_WINDOW = 160, 5  # the paper is measured in a copy this long, 
 WORKING_SIDE = 640  # pixels: a larger picture (a phone's 4000x3000 photo) is shrunk to this first: quick, and enough
 NARROWEST_SIDE = 2 * MNIST_SIZE  # pixels: shrinking never leaves a strip's shorter side under this (its digit's height)
 SMALL_DIGIT = 2 * MNIST_BOX  # pixels: a digit shorter than this in the shrunk picture is cut again from the original
+DISC_FILL = (0.7, 0.86)  # of its box, a round mark fills about a quarter of pi (0.79): a binder's punched hole
+HOLE_EDGE = 0.15  # of the page's side: a binder's punched holes lie this near its edge
 PAGE_SEARCH_SIDE = 100  # pixels: the page is looked for in a copy this long, which is quick and enough
 PAGE_SEARCH_SMALLEST = 64  # pixels: a picture smaller than this on a side is no photo of a sheet on a desk
 WRITTEN_SHARE = 0.0005  # of a sheet's pixels, clearly darker than its paper: something is written on it
-WRITTEN_PIXELS = 8  # ... or this many, when fewer: a digit 6 pixels tall, once its photo is shrunk, has more
+WRITTEN_PIXELS = 4  # ... or this many, when fewer: a digit 6 pixels tall, once its photo is shrunk, has more
 SMALLEST_SHEET = 0.03  # of the picture: a sticky note photographed from a step away still covers this much
 SMOOTHNESS_WINDOW = 5  # pixels of the page search's copy: a desk's grain shows in a square this wide
 RIM_WIDTH = 3  # pixels: a mark mostly this near the edge of the sheet found lies along its rim
@@ -190,12 +192,15 @@ def _digit_found(original):
     page, sheet, cut = page_found(gray, colour=shrunk)
     ink = rim_cleared(ink_high(page), sheet)
     unlined = lines_removed(ink, sheet)
+    steps = {"original": original, "grayscale": gray, PAGE_FOUND: page, "ink made high": ink, LINES_REMOVED: unlined}
+    holes = punched_holes(unlined)
+    if holes.any():
+        steps[HOLES_LEFT_OUT] = unlined = np.where(holes, 0, unlined)
     box = digit_box(unlined)
     if box is None:
         raise NoInkError("no ink found: the image is blank or has no contrast")
     where = tuple(slice(part.start + inside.start, part.start + inside.stop) for part, inside in zip(cut, box))
-    return {"original": original, "grayscale": gray, PAGE_FOUND: page, "ink made high": ink,
-            LINES_REMOVED: unlined, "cropped": unlined[box]}, where
+    return {**steps, "cropped": unlined[box]}, where
 
 
 def closer_look(original, gray, where):
@@ -239,6 +244,8 @@ def steps_explained(steps):
     original, gray, page = steps["original"], steps["grayscale"], steps[PAGE_FOUND]
     ink, unlined, cropped = steps["ink made high"], steps[LINES_REMOVED], steps["cropped"]
     digit = steps.get(CLOSER_LOOK, cropped)  # what the strokes were matched on
+    left_out = (unlined > 0) & (steps[HOLES_LEFT_OUT] == 0) if HOLES_LEFT_OUT in steps else np.zeros((1, 1), bool)
+    holes = sum(1 for _ in marks_of(left_out))
     fitted = steps[f"fitted into {MNIST_BOX}x{MNIST_BOX}"]
     whole = np.array_equal(page, gray)
     cleared = int(np.count_nonzero((ink > 0) & (unlined == 0)))
@@ -263,6 +270,8 @@ def steps_explained(steps):
         LINES_REMOVED: ("no ruled or squared lines were found." if cleared == 0 else
                         f"{cleared:,} pixels of long, straight lines lighter than the pen were cleared "
                         f"({cleared / np.count_nonzero(ink):.0%} of the ink); where the pen crosses a line it stays."),
+        HOLES_LEFT_OUT: f"{holes} round marks of one size in a row along the page's edge are a binder's punched "
+                        f"holes, not ink: left out.",
         "cropped": f"cropped to the digit, {cropped.shape[1]}x{cropped.shape[0]} pixels; specks of dust "
                    f"and faint smudges outside it are left out.",
         CLOSER_LOOK: f"so small a digit has lost detail in the shrunk picture: cut again from the picture as read, "
@@ -803,6 +812,32 @@ def lines_removed(ink, sheet=None, coverage=0.5, lighter_than=0.6):
         if long and ink[where][mark].max() < lighter_than:
             ink[where][mark] = 0
     return ink
+
+
+def punched_holes(ink):
+    """The mask of a ring binder's punched holes in the ink (all False when there are none): two or more round,
+    solid marks of about the same size (DISC_FILL of their box, no hole in them: a 0 has one) in a row along
+    the page's edge, within HOLE_EDGE of it, with other ink left beside them (the digit)."""
+    discs = []
+    for where, mark, long in marks_of(ink):
+        height, width = mark.shape
+        fill = np.count_nonzero(mark) / mark.size
+        middle = [(part.start + part.stop) / 2 for part in where]
+        near_edge = any(min(at, side - at) < HOLE_EDGE * side for at, side in zip(middle, ink.shape))
+        if (not long and 3 <= min(height, width) and 0.75 <= height / width <= 1.33 and near_edge
+                and DISC_FILL[0] <= fill <= DISC_FILL[1] and not (holes_filled(mark) & ~mark).any()):
+            discs.append((where, mark, middle))
+    holes = np.zeros(ink.shape, dtype=bool)
+    sizes = [mark.size for _, mark, _ in discs]
+    if len(discs) < 2 or max(sizes) > 1.5 * min(sizes):
+        return holes
+    across = np.sqrt(np.median(sizes))  # a hole's width
+    middles = np.array([middle for _, _, middle in discs])
+    if np.ptp(middles[:, 0]) > across and np.ptp(middles[:, 1]) > across:  # not in a row, nor in a column
+        return holes
+    for where, mark, _ in discs:
+        holes[where] |= mark
+    return holes if np.count_nonzero(ink[~holes]) else np.zeros(ink.shape, dtype=bool)
 
 
 def _clear_lines(ink, sheet, coverage, lighter_than):

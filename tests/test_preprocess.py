@@ -2,10 +2,10 @@ import numpy as np
 import pytest
 
 from course.data import load_sample
-from course.preprocess import (CLOSER_LOOK, MARK_CLEARLY, MNISTIFIED, PAGE_FOUND, binarize, digit_box, flatten,
-                               ink_box, marks_against_paper, mnistify, mnistify_steps, normalize, one_hot,
-                               paper_is_light, pick_classes, rim_cleared, sheet_by_smoothness, sheet_in,
-                               steps_explained)
+from course.preprocess import (CLOSER_LOOK, HOLES_LEFT_OUT, MARK_CLEARLY, MNISTIFIED, PAGE_FOUND, binarize,
+                               digit_box, flatten, ink_box, marks_against_paper, mnistify, mnistify_steps,
+                               normalize, one_hot, paper_is_light, pick_classes, rim_cleared,
+                               sheet_by_smoothness, sheet_in, steps_explained)
 
 
 def test_normalize_scales_to_float32_0_1_without_touching_input():
@@ -377,3 +377,31 @@ def test_a_small_digit_on_a_sheet_in_a_phones_photo_is_found_and_looked_at_close
         assert steps[PAGE_FOUND].shape != steps["grayscale"].shape  # the sheet, not the whole photo
         assert CLOSER_LOOK in steps and "cut again from the picture as read" in steps_explained(steps)[CLOSER_LOOK]
         assert np.corrcoef(steps[MNISTIFIED].ravel(), mnistify(255 - digit).ravel())[0, 1] > 0.85
+
+
+def loose_leaf(digit=None, holes=3):
+    """A page of a ring binder filling the picture: `holes` punched holes along its left edge (the dark desk
+    showing through), and `digit` (a 28x28 MNIST digit) written large in the middle."""
+    from PIL import Image, ImageDraw
+
+    page = Image.new("L", (500, 700), 245)
+    draw = ImageDraw.Draw(page)
+    for top in (100, 350, 600)[:holes]:
+        draw.ellipse((14, top - 12, 38, top + 12), fill=40)
+    page = np.asarray(page, np.float64)
+    if digit is not None:
+        ink = np.asarray(Image.fromarray(digit).resize((120, 120), Image.Resampling.BICUBIC), np.float64) / 255
+        page[290:410, 190:310] *= 1 - 0.85 * np.clip(ink, 0, 1)
+    return page.astype(np.uint8)
+
+
+def test_a_binders_punched_holes_are_left_out_and_the_digit_stays():
+    for digit in load_sample().x_test[:6]:
+        steps = mnistify_steps(loose_leaf(digit))
+        assert HOLES_LEFT_OUT in steps and steps_explained(steps)[HOLES_LEFT_OUT].startswith("3 round marks")
+        assert np.corrcoef(steps[MNISTIFIED].ravel(), mnistify(loose_leaf(digit, holes=0)).ravel())[0, 1] > 0.95
+
+
+def test_round_marks_that_are_all_the_ink_are_no_punched_holes():
+    steps = mnistify_steps(loose_leaf())  # nothing but the holes: nothing else could be the digit
+    assert HOLES_LEFT_OUT not in steps and steps["cropped"].shape[0] > 400
