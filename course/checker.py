@@ -29,7 +29,8 @@ class Report:
     results: list = field(default_factory=list)
     problem: str | None = None  # why nothing could be checked (syntax error, timeout, missing function...)
     output: str = ""
-    seconds: float = 0.0
+    seconds: float = 0.0  # the learner's function's (a Keras model's training included)
+    loading: float = 0.0  # loading their file, before
 
     @property
     def passed(self):
@@ -51,13 +52,15 @@ def check(exercise, learner, *, timeout=None, memory_mb=None, seed=None):
         calls = [((), kwargs) for kwargs in MODEL_CALLS[exercise.id]]
         run = run_learner_function(code, exercise.function, calls, kind="model",
                                    training=TRAINING[exercise.id], **limits)
-        report = Report(exercise.id, problem=run.problem, output=run.output, seconds=run.seconds)
+        report = Report(exercise.id, problem=run.problem, output=run.output, seconds=run.seconds,
+                        loading=run.loading)
         if not run.problem:
             report.results = model_results(exercise.id, run)
         return report
     cases = checks.CASES[exercise.id](np.random.default_rng(seed if seed is not None else secrets.randbits(64)))
     run = run_learner_function(code, exercise.function, [(c.args, c.kwargs or {}) for c in cases], **limits)
-    report = Report(exercise.id, problem=run.problem, output=run.output, seconds=run.seconds)
+    report = Report(exercise.id, problem=run.problem, output=run.output, seconds=run.seconds,
+                    loading=run.loading)
     for case, returned in zip(cases, run.calls):
         failure = case.judge(returned, case.args)
         report.results.append(Result(case.name, failure is None, case.shown, failure))

@@ -54,17 +54,26 @@ SEED = click.IntRange(0, 2**32 - 1)  # the seeds NumPy and Keras accept
 
 @click.group(cls=CourseGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="course")
-def cli():
+@click.pass_context
+def cli(ctx):
     """A Keras course companion: how a neural network tells which digit is in an image.
 
     Every lesson trains real Keras models on real handwritten digits (MNIST) and
     shows the numbers behind every picture. Start with `course list`, then
     `course lesson 1`; practise with `course exercises`.
     """
-    home = os.environ.get("COURSE_HOME")
-    if home and Path(home).expanduser().exists() and not Path(home).expanduser().is_dir():
-        raise click.ClickException(f"COURSE_HOME is {inert(home)}, a file: it must name a folder (your progress and "
-                                   f"trained models go there), or be left unset")
+    from course.places import can_write_later, course_home
+
+    # `list` needs no folder, and `doctor` reports this one among the rest.
+    if os.environ.get("COURSE_HOME") and ctx.invoked_subcommand not in ("list", "doctor"):
+        try:
+            usable = can_write_later(course_home())
+        except OSError:  # a folder on the way that cannot even be looked into
+            usable = False
+        if not usable:
+            raise click.ClickException(f"COURSE_HOME is {inert(os.environ['COURSE_HOME'])}, where no folder can be "
+                                       f"made and written to (your progress and trained models go there): name "
+                                       f"another, or leave it unset")
 
 
 def main():
@@ -590,7 +599,8 @@ def run_check(exercise, code, timeout, memory_mb):
                 click.echo(f"      hint:     {failure.hint}")
     if report.output.strip():
         click.echo("  your code printed:\n" + "\n".join(f"    | {inert(line)}" for line in report.output.splitlines()[:40]))
-    click.echo(f"{inert(report.summary())} ({report.seconds:.1f} s)."
+    loading = f", after {report.loading:.1f} s loading your file" if report.loading >= 1 else ""
+    click.echo(f"{inert(report.summary())} ({report.seconds:.1f} s{loading})."
                + (" Passed!" if report.passed else f" Stuck? `course hint {exercise.id}`."))
     if progress.record_attempt(exercise.id, report.passed, report.summary(), progress.code_hash(code.source)):
         click.echo(f"`course solution {exercise.id}` now shows the reference solution, with why it is written that way.")

@@ -13,7 +13,6 @@ be used (COURSE_HOME naming a file) raises ProgressUnusable, whose message names
 """
 
 import json
-import math
 import sqlite3
 import time
 from contextlib import closing
@@ -30,6 +29,7 @@ CREATE TABLE IF NOT EXISTS hints (exercise TEXT PRIMARY KEY, shown INTEGER NOT N
 
 BUSY_NOTICE_SECONDS = 3  # waiting on a file another program holds: say so after this long
 BUSY_GIVE_UP_SECONDS = 30  # ... and give up after this long, with a message naming the file
+LATEST = 1e11  # seconds since 1970 (the year 5138): a later time in the pending file is no attempt's
 
 
 class ProgressBusy(Exception):
@@ -162,12 +162,12 @@ def _attempt(line):
     """One line of the pending file as a row (exercise, at, passed, summary, file hash), or None."""
     try:
         row = json.loads(line)
-    except ValueError:  # not JSON, or not UTF-8
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested past Python's depth
         return None
     if not (isinstance(row, list) and len(row) == 5 and all(isinstance(row[i], str) for i in (0, 3, 4))
-            and type(row[1]) in (int, float) and math.isfinite(row[1]) and type(row[2]) is int and row[2] in (0, 1)):
+            and type(row[1]) in (int, float) and 0 <= row[1] < LATEST and type(row[2]) is int and row[2] in (0, 1)):
         return None
-    return tuple(row)
+    return row[0], float(row[1]), *row[2:]
 
 
 def record_attempt(exercise, passed, summary, file_hash):

@@ -8,10 +8,10 @@ what the learner's code printed. Nothing is read from the folder the learner's c
 nothing the child says is taken as a verdict: the checker judges the values.
 
 Limits: wall-clock seconds for the learner's function (starting the child and loading their file, which
-may import TensorFlow, has LOADING_SECONDS of its own), and the resident memory of every process the
-learner's code started (RLIMIT_AS would break TensorFlow). However the check ends (verdict, a limit,
-Ctrl-C, SIGTERM or SIGHUP, an error in the checker), every one of those processes is ended and the
-folder removed.
+may import TensorFlow, has LOADING_SECONDS of its own, or as long when that is longer), and the resident
+memory of every process the learner's code started (RLIMIT_AS would break TensorFlow). However the check
+ends (verdict, a limit, Ctrl-C, SIGTERM or SIGHUP, an error in the checker), every one of those processes
+is ended and the folder removed.
 On Linux the checker is a child subreaper while a check runs, so a process that leaves the
 child's session (setsid) or loses its parent is still found, counted and ended.
 """
@@ -66,7 +66,8 @@ class Run:
     calls: list
     problem: str | None = None  # a one-line reason no call could be judged (syntax error, timeout, ...)
     output: str = ""  # what the learner's code printed, shortened
-    seconds: float = 0.0
+    seconds: float = 0.0  # the learner's function's, once their file was loaded (all of it, if it never was)
+    loading: float = 0.0  # starting the checking process and loading the learner's file
     training: dict | None = None  # Keras exercises: how the learner's model trained
     predictions: np.ndarray | None = None  # ... and what it then predicted for the test digits
 
@@ -101,18 +102,16 @@ def run_learner_function(code, function, calls, *, timeout, memory_mb, kind="arr
     np.savez(message, job=np.array(json.dumps(job)), **arrays)
     with _one_check_at_a_time, tempfile.TemporaryDirectory(prefix="course-check-",
                                                            ignore_cleanup_errors=True) as folder:
-        problem, output, payload, seconds = _supervise(message.getvalue(), folder, timeout, memory_mb)
-    if problem is None:
-        run = _read_message(payload, len(calls))
-        run.output, run.seconds = output, seconds
-        return run
-    return Run([], problem, output, seconds)
+        problem, output, payload, seconds, loading = _supervise(message.getvalue(), folder, timeout, memory_mb)
+    run = _read_message(payload, len(calls)) if problem is None else Run([], problem)
+    run.output, run.seconds, run.loading = output, seconds, loading
+    return run
 
 
 def _supervise(job, folder, timeout, memory_mb):
     """Run the child until its message is in, or a limit is hit; end all it started, whatever happens.
 
-    Returns (problem or None, printed output, message payload or None, seconds).
+    Returns (problem or None, printed output, message payload or None, the function's seconds, the loading's).
     """
     report_read, report_write = os.pipe()
     loaded_read, loaded_write = os.pipe()  # the child writes a byte here once the learner's file is loaded
@@ -134,9 +133,9 @@ def _supervise(job, folder, timeout, memory_mb):
             threading.Thread(target=_feed, args=(child.stdin, job), daemon=True).start()
             while not message.complete.is_set() and child.poll() is None:
                 loaded = loaded or _loaded_at(loaded_read)
-                if loaded is None and time.monotonic() - started > LOADING_SECONDS:
-                    problem = (f"loading your file took over {LOADING_SECONDS:g} s (an endless loop outside your "
-                               f"function?)")
+                if loaded is None and time.monotonic() - started > max(LOADING_SECONDS, timeout):
+                    problem = (f"loading your file took over {max(LOADING_SECONDS, timeout):g} s (an endless loop "
+                               f"outside your function?)")
                     break
                 if loaded is not None and time.monotonic() - loaded > timeout:
                     problem = f"timed out after {timeout:g} s (an endless loop, or much too slow?)"
@@ -145,11 +144,12 @@ def _supervise(job, folder, timeout, memory_mb):
                     problem = f"used more than {memory_mb:,} MB of memory"
                     break
                 message.complete.wait(0.05)
+            loaded = loaded or _loaded_at(loaded_read)  # a quick function's report can come before the next look
         finally:
             os.close(loaded_read)
             with _signals_held():
                 learner.end()
-        seconds = time.monotonic() - started
+        ended = time.monotonic()
     output.done.wait(ENDING_SECONDS)
     message.done.wait(ENDING_SECONDS)
     if problem is None and not message.complete.is_set():
@@ -157,7 +157,8 @@ def _supervise(job, folder, timeout, memory_mb):
     if problem is None and message.too_large:
         problem = (f"the checking process sent back more than {MESSAGE_LIMIT // 2**20} MB (what your function "
                    f"returned, or something your code wrote to the checker's channel)")
-    return problem, output.text(), message.payload, seconds
+    loading = (loaded or ended) - started
+    return problem, output.text(), message.payload, ended - (loaded or started), loading
 
 
 def _loaded_at(loaded_read):
@@ -242,6 +243,8 @@ def _read_message(payload, n_calls):
         with np.load(io.BytesIO(payload), allow_pickle=False) as arrays:
             report = json.loads(str(arrays["report"]))
             values = {name: arrays[name] for name in arrays.files if name != "report"}
+        if not isinstance(report, dict):
+            return unreadable
         for key in ("import_error", "missing", "unsendable", "broken"):
             if report.get(key):
                 return Run([], str(report[key]))

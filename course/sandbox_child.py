@@ -18,6 +18,7 @@ import io
 import json
 import linecache
 import os
+import re
 import struct
 import sys
 import traceback
@@ -28,6 +29,7 @@ from pathlib import Path
 SHADOWED = ("numpy", "keras", "tensorflow", "matplotlib", "PIL", "course")
 FILE_SIZE_LIMIT = 256 * 1024 * 1024  # bytes any one file the learner's code writes may reach
 MODULE = "learner_solution"
+IMPORTS_TENSORFLOW = re.compile(rb"^[ \t]*(?:from|import)\b[^\n#]*\b(?:keras|tensorflow)\b", re.MULTILINE)
 
 
 def shadowing_files(folder):
@@ -85,12 +87,12 @@ def read_job():
 
 def run_job(job, inputs, report, arrays, loaded_fd):
     learner = Learner(job["file"], inputs.pop("source").tobytes(), job.get("cells"))
-    if job["kind"] == "model" or any(name in learner.source for name in (b"keras", b"tensorflow")):
+    if job["kind"] == "model" or IMPORTS_TENSORFLOW.search(learner.source):
         from course.quiet import quiet_tensorflow
 
         quiet_tensorflow()  # TensorFlow's start-up log is not the learner's output
     sys.path.append(str(learner.path.parent))  # their own earlier files import; numpy.py there cannot shadow numpy
-    silencers = Silencers()
+    silencers = Silencers(learner.path)
     silencers.put_in_place()
     try:
         module = learner.load()
@@ -151,12 +153,13 @@ def call_learner(learner, function, args, kwargs, silencers):
 class Silencers:
     """What turns warnings off, noted when the learner's function uses it: a check for "no overflow warning" must
     not pass because the warning was switched off. np.seterr and np.errstate set to anything but "warn" or "raise"
-    (which is stricter), warnings' filters set to "ignore", and a warnings.catch_warnings that records them or
-    ignores them. Put in place before the learner's file is loaded, so that a name imported from numpy or warnings
-    (`from numpy import errstate`), or kept under another, is a watched one too."""
+    (stricter) for overflow, division or invalid values (an underflow to 0 is no mistake), warnings' filters
+    that ignore RuntimeWarning, and a warnings.catch_warnings that records or ignores them: called from the
+    learner's own file (NumPy's own use of them is no silencing). Put in place before that file is loaded, so that
+    a name imported from numpy or warnings (`from numpy import errstate`), or kept under another, is watched too."""
 
-    def __init__(self):
-        self.watching, self.noted = False, []
+    def __init__(self, learner_file):
+        self.file, self.watching, self.noted = str(learner_file), False, []
 
     def note(self, label, silent):
         if self.watching and silent:
@@ -165,50 +168,60 @@ class Silencers:
     def put_in_place(self):
         import numpy as np
 
-        note, seterr = self.note, np.seterr
+        note, seterr, learner_file = self.note, np.seterr, self.file
 
-        def quiet_modes(modes):
-            return any(mode not in (None, "warn", "raise") for mode in modes)
+        def by_learner():  # whether the wrapper asking was called from the learner's file
+            return sys._getframe(2).f_code.co_filename == learner_file
+        simplefilter, filterwarnings = warnings.simplefilter, warnings.filterwarnings
 
-        class errstate(np.errstate):  # entered as a `with` or as a decorator
+        def quiet_modes(settings):
+            return any(mode not in (None, "warn", "raise") for kind, mode in settings.items()
+                       if kind not in ("under", "call"))
+
+        def hides_runtime_warnings(action, category):
+            return action == "ignore" and isinstance(category, type) and issubclass(RuntimeWarning, category)
+
+        class errstate(np.errstate):  # entered as a `with`, or applied as a decorator
             def __init__(self, **settings):
                 super().__init__(**settings)
-                self.silent = quiet_modes(v for k, v in settings.items() if k != "call")
+                self.silent = quiet_modes(settings)
 
             def __enter__(self):
-                note("np.errstate", self.silent)
+                note("np.errstate", self.silent and by_learner())
                 return super().__enter__()
 
             def __call__(self, function):
-                decorated = super().__call__(function)
+                decorated, silent = super().__call__(function), self.silent and by_learner()
 
                 def call(*args, **kwargs):
-                    note("np.errstate", self.silent)
+                    note("np.errstate", silent)
                     return decorated(*args, **kwargs)
                 return call
 
         class catch_warnings(warnings.catch_warnings):
             def __init__(self, **settings):
                 super().__init__(**settings)
-                self.silent = bool(settings.get("record")) or settings.get("action") == "ignore"
+                self.silent = bool(settings.get("record")) or hides_runtime_warnings(
+                    settings.get("action"), settings.get("category", Warning))
 
             def __enter__(self):
-                note("warnings.catch_warnings", self.silent)
+                note("warnings.catch_warnings", self.silent and by_learner())
                 return super().__enter__()
 
-        def watched_seterr(*modes, **settings):
-            note("np.seterr", quiet_modes([*modes, *settings.values()]))
-            return seterr(*modes, **settings)
+        def watched_seterr(all=None, **settings):  # noqa: A002 (NumPy's own name)
+            note("np.seterr", quiet_modes({"all": all, **settings}) and by_learner())
+            return seterr(all, **settings)
 
-        def watched_filter(original, label):
-            def call(action, *args, **kwargs):
-                note(label, action == "ignore")
-                return original(action, *args, **kwargs)
-            return call
+        def watched_simplefilter(action, category=Warning, *args, **kwargs):
+            note("warnings.simplefilter", hides_runtime_warnings(action, category) and by_learner())
+            return simplefilter(action, category, *args, **kwargs)
+
+        def watched_filterwarnings(action, message="", category=Warning, *args, **kwargs):
+            note("warnings.filterwarnings", hides_runtime_warnings(action, category) and by_learner())
+            return filterwarnings(action, message, category, *args, **kwargs)
 
         np.seterr, np.errstate, warnings.catch_warnings = watched_seterr, errstate, catch_warnings
-        warnings.simplefilter = watched_filter(warnings.simplefilter, "warnings.simplefilter")
-        warnings.filterwarnings = watched_filter(warnings.filterwarnings, "warnings.filterwarnings")
+        warnings.simplefilter, warnings.filterwarnings = watched_simplefilter, watched_filterwarnings
 
 
 def keep_result(result, arrays, i, meta, kind):

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import keras
 import numpy as np
 
-from course.places import course_home
+from course.places import DEFAULT_SEED, course_home
 
 # Lessons compile with steps_per_execution=STEPS_PER_CALL: Keras then runs that many training steps per
 # call into TensorFlow instead of one, so a small model's epoch spends its time computing, not calling
@@ -180,7 +180,9 @@ def train(story, name, build, x, y, *, epochs, batch_size=128, validation_split=
             record = json.loads(record_file.read_text())
             # `course predict` and `course serve` run no lesson: the lesson that defines the model retrains it
             lesson = build.__module__.rsplit("lesson", 1)[-1]
-            again = "--retrain" if story.lesson else f"`course lesson {lesson} --retrain`"
+            seed = f" --seed {story.seed}" if story.seed != DEFAULT_SEED else ""
+            again = ("--retrain" if story.lesson else
+                     f"`course lesson {lesson} --retrain --data {story.digits.source}{seed}`")
             story.say(f"[{name}] loaded from the model cache (trained earlier in {record['seconds']:.1f} s; "
                       f"{again} trains it again).")
             return Trained(model, record["history"], record["seconds"], cached=True)

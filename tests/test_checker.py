@@ -164,10 +164,15 @@ def test_realistic_wrong_solutions_fail_with_the_right_message(exercise_id, code
     assert says in verdict(report), verdict(report)
 
 
-@pytest.mark.parametrize("strict", ["with np.errstate(over='raise'):", "with np.errstate(all='warn'):",
-                                    "with warnings.catch_warnings():\n        warnings.simplefilter('error')\n   "])
+@pytest.mark.parametrize("strict", [
+    "with np.errstate(over='raise'):", "with np.errstate(all='warn'):", "with np.errstate(under='ignore'):",
+    "with warnings.catch_warnings():\n        warnings.simplefilter('error')\n   ",
+    "with warnings.catch_warnings():\n        warnings.filterwarnings('ignore', category=DeprecationWarning)\n   ",
+    "old = np.seterr(over='raise')\n    np.seterr(**old)\n    if True:",  # NumPy's saved settings: under='ignore'
+])
 def test_a_stable_solution_that_makes_warnings_stricter_passes(strict, tmp_path):
-    """Only what hides a warning counts as switching it off: raising, or warning, on overflow does not."""
+    """Only what hides an overflow, division or invalid-value warning counts as switching it off: raising, warning,
+    ignoring underflow (NumPy's own default) or other kinds of warnings does not."""
     code = ("import numpy as np, warnings\ndef sigmoid(z):\n    " + strict + "\n        e = np.exp(-np.abs(z))\n"
             "        return np.where(z >= 0, 1 / (1 + e), e / (1 + e))")
     report = check(EXERCISES["1.2"], write(tmp_path, code))

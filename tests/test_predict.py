@@ -118,7 +118,7 @@ def test_text_output_gives_the_digit_and_the_top_three(tmp_path):
     assert "Model: cnn (lesson 3's cnn), trained on sample" in result.stderr
     again = predict(tmp_path / "seven.png")  # the CNN from the cache: predict has no --retrain of its own
     said = " ".join(again.stderr.split())  # as one line, however the notice was wrapped
-    assert "loaded from the model cache" in said and "`course lesson 3 --retrain` trains it again" in said
+    assert "loaded from the model cache" in said and "`course lesson 3 --retrain --data sample` trains it again" in said
 
 
 def test_bad_files_get_one_line_each_and_the_others_are_still_read(tmp_path):

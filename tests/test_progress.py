@@ -151,12 +151,15 @@ def test_a_course_home_that_is_a_file_or_a_progress_file_that_cannot_open_ends_w
     solution.write_text("import numpy as np\n\ndef relu(z):\n    return np.maximum(z, 0)\n")
     not_a_folder = tmp_path / "notes.txt"
     not_a_folder.write_text("the learner's own file")
-    monkeypatch.setenv("COURSE_HOME", str(not_a_folder))
-    for arguments in (["progress"], ["check", "2.1", str(solution)], ["predict", str(solution)]):
-        result = CliRunner().invoke(cli, arguments)
-        assert result.exit_code == 1 and "Traceback" not in result.output, result.output
-        assert result.output.splitlines() == [f"Error: COURSE_HOME is {not_a_folder}, a file: it must name a folder "
-                                              f"(your progress and trained models go there), or be left unset"]
+    for home in (not_a_folder, not_a_folder / "course"):  # a file, or a folder that would have to be in one
+        monkeypatch.setenv("COURSE_HOME", str(home))
+        for arguments in (["progress"], ["check", "2.1", str(solution)], ["predict", str(solution)]):
+            result = CliRunner().invoke(cli, arguments)
+            assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+            assert result.output.splitlines() == [f"Error: COURSE_HOME is {home}, where no folder can be made and "
+                                                  f"written to (your progress and trained models go there): name "
+                                                  f"another, or leave it unset"]
+        assert CliRunner().invoke(cli, ["list"]).exit_code == 0  # needs no folder
     assert not_a_folder.read_text() == "the learner's own file"
     home = tmp_path / "home"
     (home / "progress.sqlite").mkdir(parents=True)  # no database can open there

@@ -115,6 +115,10 @@ ADVERSARIAL = [
      "{'calls': [{'kind': 'ndarray', 'array_args': float('inf')}] * 3})))\n"
      "os.write(int(sys.argv[1]), struct.pack('<Q', len(b.getvalue())) + b.getvalue())\nos._exit(0)\n",
      {}, False, "a NumPy array"),
+    ("forges a report that is a list", SIGMOID,
+     "import io, os, struct, sys, numpy as np\nb = io.BytesIO()\nnp.savez(b, report=np.array('[1, 2]'))\n"
+     "os.write(int(sys.argv[1]), struct.pack('<Q', len(b.getvalue())) + b.getvalue())\nos._exit(0)\n",
+     {}, False, "unreadable"),
     ("forges a report nested a million deep", SIGMOID,
      "import io, os, struct, sys, numpy as np\nb = io.BytesIO()\nnp.savez(b, report=np.array('[' * 10**6))\n"
      "os.write(int(sys.argv[1]), struct.pack('<Q', len(b.getvalue())) + b.getvalue())\nos._exit(0)\n",
@@ -251,18 +255,28 @@ def test_escape_sequences_from_the_learners_code_reach_the_terminal_inert(tmp_pa
 
 
 def test_a_file_that_imports_keras_for_nothing_is_not_timed_out_and_tensorflow_stays_quiet(tmp_path):
-    """Loading the learner's file, TensorFlow's import included, has a limit of its own: the function's is tight."""
+    """Loading the learner's file, TensorFlow's import included, has a limit of its own: the function's is tight, and
+    the time reported is the function's."""
     path = tmp_path / "solution.py"
-    path.write_text("import keras\n" + RIGHT)
-    report = check(SIGMOID, path, timeout=1)
+    path.write_text("import time\nimport keras\ntime.sleep(3)  # with the import, longer than the function's limit\n"
+                    + RIGHT)
+    report = check(SIGMOID, path, timeout=2)
     assert report.passed, said(report)
     assert report.output.strip() == "", report.output  # no oneDNN, CUDA or absl lines as the learner's output
+    assert report.loading >= 3 and report.seconds < 2
+
+
+def test_loading_may_take_as_long_as_the_functions_limit_when_that_is_longer(tmp_path, monkeypatch):
+    monkeypatch.setattr(sandbox, "LOADING_SECONDS", 1)
+    path = tmp_path / "solution.py"
+    path.write_text("import time\ntime.sleep(2)\n" + RIGHT)  # a notebook's earlier cells may load data
+    assert check(SIGMOID, path, timeout=60).passed
 
 
 def test_an_endless_loop_outside_the_function_ends_within_the_loading_limit(tmp_path, monkeypatch):
     monkeypatch.setattr(sandbox, "LOADING_SECONDS", 2)
     path = tmp_path / "solution.py"
     path.write_text("while True:\n    pass\n" + RIGHT)
-    report = check(SIGMOID, path, timeout=600)
+    report = check(SIGMOID, path, timeout=1)  # loading has the longer of the two
     assert not report.passed and report.problem == ("loading your file took over 2 s (an endless loop outside your "
                                                     "function?)"), said(report)
