@@ -31,8 +31,10 @@ PAPER_SIDE, PAPER_WINDOW = 160, 5  # the paper is measured in a copy this long, 
 WORKING_SIDE = 640  # pixels: a larger picture (a phone's 4000x3000 photo) is shrunk to this first: quick, and enough
 NARROWEST_SIDE = 2 * MNIST_SIZE  # pixels: shrinking never leaves a strip's shorter side under this (its digit's height)
 SMALL_DIGIT = 2 * MNIST_BOX  # pixels: a digit shorter than this in the shrunk picture is cut again from the original
-DISC_FILL = (0.7, 0.86)  # of its box, a round mark fills about a quarter of pi (0.79): a binder's punched hole
-HOLE_EDGE = 0.15  # of the page's side: a binder's punched holes lie this near its edge
+# A binder's punched hole, photographed: a disc (at least ROUND of it and of the mark are both), as dark as ink gets
+# (HOLE_DARK on average: the desk shows through), 6 mm across on a sheet 210 mm wide (HOLE_SIZE of the page's
+# shorter side, whatever the margin around the sheet), within HOLE_EDGE of the page's edge.
+ROUND, HOLE_DARK, HOLE_SIZE, HOLE_EDGE = 0.85, 0.8, (0.015, 0.08), 0.15
 PAGE_SEARCH_SIDE = 100  # pixels: the page is looked for in a copy this long, which is quick and enough
 PAGE_SEARCH_SMALLEST = 64  # pixels: a picture smaller than this on a side is no photo of a sheet on a desk
 WRITTEN_SHARE = 0.0005  # of a sheet's pixels, clearly darker than its paper: something is written on it
@@ -815,17 +817,17 @@ def lines_removed(ink, sheet=None, coverage=0.5, lighter_than=0.6):
 
 
 def punched_holes(ink):
-    """The mask of a ring binder's punched holes in the ink (all False when there are none): two or more round,
-    solid marks of about the same size (DISC_FILL of their box, no hole in them: a 0 has one) in a row along
-    the page's edge, within HOLE_EDGE of it, with other ink left beside them (the digit)."""
+    """The mask of a ring binder's punched holes in the ink (all False when there are none): two or more marks in
+    a row along the page's edge that are each a solid disc, dark as the desk behind them, a hole's size (ROUND,
+    HOLE_DARK, HOLE_SIZE, HOLE_EDGE), all about the same size, with other ink left beside them (the digit)."""
     discs = []
     for where, mark, long in marks_of(ink):
-        height, width = mark.shape
-        fill = np.count_nonzero(mark) / mark.size
         middle = [(part.start + part.stop) / 2 for part in where]
         near_edge = any(min(at, side - at) < HOLE_EDGE * side for at, side in zip(middle, ink.shape))
-        if (not long and 3 <= min(height, width) and 0.75 <= height / width <= 1.33 and near_edge
-                and DISC_FILL[0] <= fill <= DISC_FILL[1] and not (holes_filled(mark) & ~mark).any()):
+        height, width = mark.shape
+        if (near_edge and 3 <= min(height, width) and 0.75 <= height / width <= 1.33  # round, not a speck
+                and HOLE_SIZE[0] <= max(height, width) / min(ink.shape) <= HOLE_SIZE[1]
+                and np.mean(ink[where][mark]) >= HOLE_DARK and _disc_likeness(mark) >= ROUND):
             discs.append((where, mark, middle))
     holes = np.zeros(ink.shape, dtype=bool)
     sizes = [mark.size for _, mark, _ in discs]
@@ -838,6 +840,15 @@ def punched_holes(ink):
     for where, mark, _ in discs:
         holes[where] |= mark
     return holes if np.count_nonzero(ink[~holes]) else np.zeros(ink.shape, dtype=bool)
+
+
+def _disc_likeness(mark):
+    """How nearly a mark (a mask in its box) is the disc, or ellipse, its box holds: the pixels in both over the
+    pixels in either (1.0 for a disc; a filled square about 0.79, a ring or a stroke less)."""
+    rows, cols = np.indices(mark.shape)
+    half_height, half_width = mark.shape[0] / 2, mark.shape[1] / 2
+    disc = ((rows + 0.5 - half_height) / half_height) ** 2 + ((cols + 0.5 - half_width) / half_width) ** 2 <= 1
+    return np.count_nonzero(disc & mark) / np.count_nonzero(disc | mark)
 
 
 def _clear_lines(ink, sheet, coverage, lighter_than):
