@@ -751,7 +751,7 @@ def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
     # that the dim far side of a lit part of the page beside a shadow is no writing. Otherwise it is not the
     # page the digit is on.
     written = np.count_nonzero(on_sheet < shading(page, sheet)[sheet] - 0.15) if on_sheet.size else 0
-    if on_sheet.size == 0 or written < min(WRITTEN_PIXELS, WRITTEN_SHARE * on_sheet.size):
+    if written == 0 or written < min(WRITTEN_PIXELS, WRITTEN_SHARE * on_sheet.size):
         return gray, whole, everywhere
     surroundings = np.asarray(Image.fromarray(surroundings[box].astype(np.float32), mode="F").resize(
         size, Image.Resampling.BILINEAR))
