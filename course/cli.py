@@ -50,6 +50,7 @@ class LearnerError(click.ClickException):
 
 
 SEED = click.IntRange(0, 2**32 - 1)  # the seeds NumPy and Keras accept
+PRINTED_LINES = 40  # of what the learner's code printed, shown under a check's verdict
 
 
 @click.group(cls=CourseGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -598,7 +599,11 @@ def run_check(exercise, code, timeout, memory_mb):
             if failure.hint:
                 click.echo(f"      hint:     {failure.hint}")
     if report.output.strip():
-        click.echo("  your code printed:\n" + "\n".join(f"    | {inert(line)}" for line in report.output.splitlines()[:40]))
+        lines = report.output.splitlines()
+        if len(lines) > PRINTED_LINES:  # its first and last lines: where it started, and where it ended
+            half = PRINTED_LINES // 2
+            lines = [*lines[:half], f"... [{len(lines) - 2 * half:,} lines cut] ...", *lines[-half:]]
+        click.echo("  your code printed:\n" + "\n".join(f"    | {inert(line)}" for line in lines))
     loading = f", after {report.loading:.1f} s loading your file" if report.loading >= 1 else ""
     click.echo(f"{inert(report.summary())} ({report.seconds:.1f} s{loading})."
                + (" Passed!" if report.passed else f" Stuck? `course hint {exercise.id}`."))

@@ -66,7 +66,7 @@ class Run:
     calls: list
     problem: str | None = None  # a one-line reason no call could be judged (syntax error, timeout, ...)
     output: str = ""  # what the learner's code printed, shortened
-    seconds: float = 0.0  # the learner's function's, once their file was loaded (all of it, if it never was)
+    seconds: float = 0.0  # the learner's function's, once their file was loaded (0 if it never was)
     loading: float = 0.0  # starting the checking process and loading the learner's file
     training: dict | None = None  # Keras exercises: how the learner's model trained
     predictions: np.ndarray | None = None  # ... and what it then predicted for the test digits
@@ -158,7 +158,7 @@ def _supervise(job, folder, timeout, memory_mb):
         problem = (f"the checking process sent back more than {MESSAGE_LIMIT // 2**20} MB (what your function "
                    f"returned, or something your code wrote to the checker's channel)")
     loading = (loaded or ended) - started
-    return problem, output.text(), message.payload, ended - (loaded or started), loading
+    return problem, output.text(), message.payload, ended - loaded if loaded else 0.0, loading
 
 
 def _loaded_at(loaded_read):

@@ -92,7 +92,7 @@ def run_job(job, inputs, report, arrays, loaded_fd):
 
         quiet_tensorflow()  # TensorFlow's start-up log is not the learner's output
     sys.path.append(str(learner.path.parent))  # their own earlier files import; numpy.py there cannot shadow numpy
-    silencers = Silencers(learner.path)
+    silencers = Silencers()
     silencers.put_in_place()
     try:
         module = learner.load()
@@ -139,12 +139,19 @@ def call_learner(learner, function, args, kwargs, silencers):
     with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn", under="ignore"):
         warnings.simplefilter("always")
         silencers.noted, silencers.watching = [], True
+        recorders, filters = (warnings.showwarning, warnings._showwarnmsg_impl), list(warnings.filters)
         try:
             result = function(*args, **kwargs)
         except BaseException as error:  # noqa: the learner's exception is a fact to report
             meta["kind"], meta["error"], result = "error", learner.describe_exception(error), None
         finally:
             silencers.watching = False
+        # Changed by hand, not through the functions watched: a warning shown elsewhere, or a filter ignoring it.
+        if (warnings.showwarning, warnings._showwarnmsg_impl) != recorders:
+            silencers.noted.append("warnings.showwarning")
+        if not silencers.noted and any(f not in filters and f[0] == "ignore" and issubclass(RuntimeWarning, f[2])
+                                       for f in warnings.filters):
+            silencers.noted.append("warnings.filters")
     meta["warnings"] = [f"{w.category.__name__}: {w.message}" for w in caught][:5]
     meta["silenced"] = sorted(set(silencers.noted))
     return meta, result
@@ -154,12 +161,12 @@ class Silencers:
     """What turns warnings off, noted when the learner's function uses it: a check for "no overflow warning" must
     not pass because the warning was switched off. np.seterr and np.errstate set to anything but "warn" or "raise"
     (stricter) for overflow, division or invalid values (an underflow to 0 is no mistake), warnings' filters
-    that ignore RuntimeWarning, and a warnings.catch_warnings that records or ignores them: called from the
-    learner's own file (NumPy's own use of them is no silencing). Put in place before that file is loaded, so that
-    a name imported from numpy or warnings (`from numpy import errstate`), or kept under another, is watched too."""
+    that ignore RuntimeWarning, and a warnings.catch_warnings that records or ignores them: called by the learner's
+    code (NumPy's own use of them is no silencing). Put in place before that file is loaded, so that a name
+    imported from numpy or warnings (`from numpy import errstate`), or kept under another, is watched too."""
 
-    def __init__(self, learner_file):
-        self.file, self.watching, self.noted = str(learner_file), False, []
+    def __init__(self):
+        self.watching, self.noted = False, []
 
     def note(self, label, silent):
         if self.watching and silent:
@@ -168,18 +175,21 @@ class Silencers:
     def put_in_place(self):
         import numpy as np
 
-        note, seterr, learner_file = self.note, np.seterr, self.file
+        note, seterr = self.note, np.seterr
 
-        def by_learner():  # whether the wrapper asking was called from the learner's file
-            return sys._getframe(2).f_code.co_filename == learner_file
+        numpy_itself = os.path.dirname(np.__file__)
+
+        def by_learner():  # whether the wrapper asking was called by the learner's code, not by NumPy's own
+            return not sys._getframe(2).f_code.co_filename.startswith(numpy_itself)
         simplefilter, filterwarnings = warnings.simplefilter, warnings.filterwarnings
 
         def quiet_modes(settings):
             return any(mode not in (None, "warn", "raise") for kind, mode in settings.items()
                        if kind not in ("under", "call"))
 
-        def hides_runtime_warnings(action, category):
-            return action == "ignore" and isinstance(category, type) and issubclass(RuntimeWarning, category)
+        def hides_runtime_warnings(action, category):  # category: a class, or a tuple of them
+            return action == "ignore" and any(isinstance(kind, type) and issubclass(RuntimeWarning, kind)
+                                              for kind in (category if isinstance(category, tuple) else (category,)))
 
         class errstate(np.errstate):  # entered as a `with`, or applied as a decorator
             def __init__(self, **settings):

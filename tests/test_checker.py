@@ -68,6 +68,15 @@ WRONG = {
          "    return 1 / (1 + np.exp(-z))", "turns warnings off (np.seterr)"),
         ("import numpy as np, warnings\ndef sigmoid(z):\n    with warnings.catch_warnings(record=True):\n"
          "        return 1 / (1 + np.exp(-z))", "turns warnings off (warnings.catch_warnings)"),
+        ("import numpy as np, warnings\ndef sigmoid(z):\n    warnings.showwarning = lambda *a, **k: None\n"
+         "    return 1 / (1 + np.exp(-z))", "turns warnings off (warnings.showwarning)"),
+        ("import numpy as np, warnings\ndef sigmoid(z):\n    warnings.filters.insert(0, ('ignore', None, Warning, None, 0))\n"
+         "    return 1 / (1 + np.exp(-z))", "turns warnings off (warnings.filters)"),
+        ("import numpy as np, warnings\ndef sigmoid(z):\n    warnings.simplefilter('ignore', (RuntimeWarning,))\n"
+         "    return 1 / (1 + np.exp(-z))", "turns warnings off (warnings.simplefilter)"),
+        ("import contextlib, numpy as np\ndef sigmoid(z):\n    with contextlib.ExitStack() as stack:\n"
+         "        stack.enter_context(np.errstate(over='ignore'))\n        return 1 / (1 + np.exp(-z))",
+         "turns warnings off (np.errstate)"),
     ],
     "1.3": [
         ("import numpy as np\ndef predict_proba(X, w, b):\n    return 1 / (1 + np.exp(-(X @ w.reshape(-1, 1) + b)))",
@@ -84,6 +93,8 @@ WRONG = {
         ("import numpy as np\ndef softmax(z):\n    e = np.exp(z)\n    return e / e.sum(axis=1, keepdims=True)",
          "subtract each row's maximum"),
         ("import numpy as np\ndef softmax(z):\n    e = np.exp(z - z.max())\n    return e / e.sum()", "axis=1"),
+        ("import numpy as np\ndef softmax(z):\n    return 1 / np.sum(np.exp(z[:, None, :] - z[:, :, None]), axis=2)",
+         "overflow"),  # exp(2000) is inf, and 1 / inf the right 0
         ("import numpy as np\ndef softmax(z):\n    e = np.exp(z - z.max(axis=1, keepdims=True))\n    return e / e.sum(axis=0)",
          "within"),
     ],

@@ -280,3 +280,13 @@ def test_an_endless_loop_outside_the_function_ends_within_the_loading_limit(tmp_
     report = check(SIGMOID, path, timeout=1)  # loading has the longer of the two
     assert not report.passed and report.problem == ("loading your file took over 2 s (an endless loop outside your "
                                                     "function?)"), said(report)
+    assert report.seconds == 0 and report.loading >= 2  # the function never ran
+
+
+def test_long_output_shows_its_first_and_last_lines_with_what_was_cut(tmp_path):
+    path = tmp_path / "solution.py"
+    path.write_text("import sys\nfor i in range(100):\n    print(f'line {i}')\nsys.stdout.flush()\n" + RIGHT)
+    result = CliRunner().invoke(cli, ["check", "1.2", str(path)])
+    printed = result.output.split("your code printed:\n")[1].splitlines()
+    assert printed[:2] == ["    | line 0", "    | line 1"] and "    | line 99" in printed
+    assert "    | ... [60 lines cut] ..." in printed and "    | line 50" not in printed
