@@ -24,6 +24,7 @@ import sys
 import traceback
 import types
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 SHADOWED = ("numpy", "keras", "tensorflow", "matplotlib", "PIL", "course")
@@ -138,20 +139,11 @@ def call_learner(learner, function, args, kwargs, silencers):
     # Warnings on as NumPy's defaults have them (an underflow to 0 is no mistake), whatever was set before.
     with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn", under="ignore"):
         warnings.simplefilter("always")
-        silencers.noted, silencers.watching = [], True
-        recorders, filters = (warnings.showwarning, warnings._showwarnmsg_impl), list(warnings.filters)
-        try:
-            result = function(*args, **kwargs)
-        except BaseException as error:  # noqa: the learner's exception is a fact to report
-            meta["kind"], meta["error"], result = "error", learner.describe_exception(error), None
-        finally:
-            silencers.watching = False
-        # Changed by hand, not through the functions watched: a warning shown elsewhere, or a filter ignoring it.
-        if (warnings.showwarning, warnings._showwarnmsg_impl) != recorders:
-            silencers.noted.append("warnings.showwarning")
-        if not silencers.noted and any(f not in filters and f[0] == "ignore" and issubclass(RuntimeWarning, f[2])
-                                       for f in warnings.filters):
-            silencers.noted.append("warnings.filters")
+        with silencers.watching_the_call():
+            try:
+                result = function(*args, **kwargs)
+            except BaseException as error:  # noqa: the learner's exception is a fact to report
+                meta["kind"], meta["error"], result = "error", learner.describe_exception(error), None
     meta["warnings"] = [f"{w.category.__name__}: {w.message}" for w in caught][:5]
     meta["silenced"] = sorted(set(silencers.noted))
     return meta, result
@@ -171,6 +163,24 @@ class Silencers:
     def note(self, label, silent):
         if self.watching and silent:
             self.noted.append(label)
+
+    @contextmanager
+    def watching_the_call(self):
+        """Note silencers while the learner's function runs; after it, also what it changed by hand, not through
+        the functions watched: a warning shown elsewhere than the checker's record, or a filter ignoring it."""
+        shown = warnings.showwarning, warnings._showwarnmsg_impl
+        filters, default = list(warnings.filters), warnings.defaultaction  # the first filter: the checker's "always"
+        self.noted, self.watching = [], True
+        try:
+            yield
+        finally:
+            self.watching = False
+            if (warnings.showwarning, warnings._showwarnmsg_impl) != shown:
+                self.noted.append("warnings.showwarning")
+            ignoring = any(f not in filters and f[0] == "ignore" and issubclass(RuntimeWarning, f[2])
+                           for f in warnings.filters)
+            if not self.noted and (filters[0] not in warnings.filters or warnings.defaultaction != default or ignoring):
+                self.noted.append("warnings.filters")
 
     def put_in_place(self):
         import numpy as np

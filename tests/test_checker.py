@@ -72,6 +72,8 @@ WRONG = {
          "    return 1 / (1 + np.exp(-z))", "turns warnings off (warnings.showwarning)"),
         ("import numpy as np, warnings\ndef sigmoid(z):\n    warnings.filters.insert(0, ('ignore', None, Warning, None, 0))\n"
          "    return 1 / (1 + np.exp(-z))", "turns warnings off (warnings.filters)"),
+        ("import numpy as np, warnings\ndef sigmoid(z):\n    warnings.filters.clear()\n    warnings.defaultaction = 'ignore'\n"
+         "    return 1 / (1 + np.exp(-z))", "turns warnings off (warnings.filters)"),
         ("import numpy as np, warnings\ndef sigmoid(z):\n    warnings.simplefilter('ignore', (RuntimeWarning,))\n"
          "    return 1 / (1 + np.exp(-z))", "turns warnings off (warnings.simplefilter)"),
         ("import contextlib, numpy as np\ndef sigmoid(z):\n    with contextlib.ExitStack() as stack:\n"
