@@ -16,7 +16,7 @@ import click
 
 from course import __version__
 from course.lessons import MODELS
-from course.places import DATA_SOURCES, DEFAULT_SEED, default_output, writable_problem
+from course.places import DATA_SOURCES, DEFAULT_SEED, can_write_later, course_home, default_output, writable_problem
 
 
 class CourseGroup(click.Group):
@@ -63,8 +63,6 @@ def cli(ctx):
     shows the numbers behind every picture. Start with `course list`, then
     `course lesson 1`; practise with `course exercises`.
     """
-    from course.places import can_write_later, course_home
-
     # `list` needs no folder, and `doctor` reports this one among the rest.
     if os.environ.get("COURSE_HOME") and ctx.invoked_subcommand not in ("list", "doctor"):
         try:

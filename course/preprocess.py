@@ -821,7 +821,7 @@ def punched_holes(ink):
     a row along the page's edge that are each a solid disc, dark as the desk behind them, a hole's size (ROUND,
     HOLE_DARK, HOLE_SIZE, HOLE_EDGE), all about the same size, with other ink left beside them (the digit)."""
     discs = []
-    for where, mark, long in marks_of(ink):
+    for where, mark, _ in marks_of(ink):
         middle = [(part.start + part.stop) / 2 for part in where]
         near_edge = any(min(at, side - at) < HOLE_EDGE * side for at, side in zip(middle, ink.shape))
         height, width = mark.shape

@@ -185,9 +185,7 @@ class Silencers:
     def put_in_place(self):
         import numpy as np
 
-        note, seterr = self.note, np.seterr
-
-        numpy_itself = os.path.dirname(np.__file__)
+        note, seterr, numpy_itself = self.note, np.seterr, os.path.dirname(np.__file__)
 
         def by_learner():  # whether the wrapper asking was called by the learner's code, not by NumPy's own
             return not sys._getframe(2).f_code.co_filename.startswith(numpy_itself)
