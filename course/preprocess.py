@@ -46,6 +46,7 @@ RIM_MARK_SHARE = 0.1  # of the ink: a mark along the rim holding less is the she
 MARK_CLEARLY = 2  # times: the pen's marks stand out this much more one way than anything the other way
 MARK_SURROUNDINGS = 15  # pixels of a half-size copy: the paper around a mark, where it outweighs the strokes
 LONG_MARK = 0.25  # of the page's shorter side: a mark this long is a line, or what is left of one
+JOINED_SHARE = 0.01  # of a sheet: closing its gaps added more than this, mostly dark: a desk's pattern joined
 SMOOTH_AROUND = 0.1  # of what lies around a sheet found by its smoothness: at most this much is paper
 SMOOTH_SHEET_LARGEST = 0.75  # of the picture: a sheet found by its smoothness leaves the rest to the desk
 LINE_ANGLES = np.arange(-12, 13, 2)  # degrees from the rows (and columns) a paper's lines may run, then refined
@@ -596,13 +597,15 @@ def _sheet_by_threshold(small, threshold, edge):
     closed = _largest_region(ndimage.binary_closing(np.pad(light, 2, mode="edge"), iterations=2)[2:-2, 2:-2])
     own = _sheet_of(small, paper, edge)
     whole = _sheet_of(small, closed, edge) if closed is not None and _desk_shows(closed) else None
-    if own is None or whole is None:
-        return whole if own is None else own
-    if not (whole & own).any():  # the closing joined up another region, larger once closed: the larger is kept
+    if whole is None:
+        return own
+    if own is not None and not (whole & own).any():  # the closing joined up another region, larger once closed
         return max(own, whole, key=np.count_nonzero)
-    # What the closing added is the rest of a ruled sheet when it is mostly paper; mostly dark, a desk's pattern.
-    added = whole & ~own
-    return whole if added.any() and np.mean(light[added]) >= 0.5 else own
+    # What the closing added is the rest of a ruled sheet when it is mostly paper. Mostly dark and more than a
+    # few pixels, it is a desk's pattern joined to the paper (a keyboard's keys between its light gaps).
+    added = whole & ~(holes_filled(paper) if own is None else own)
+    pattern_joined = np.count_nonzero(added) > JOINED_SHARE * np.count_nonzero(whole) and np.mean(light[added]) < 0.5
+    return own if pattern_joined else whole
 
 
 def _largest_region(light):

@@ -41,8 +41,9 @@ PHOTOS = {
     # are not ink.
     "sticky note on light wood": {"paper": "sticky note", "desk": "light wood"},
     "sheet on a checked tablecloth": {"desk": "checked tablecloth"},
-    # A sheet on a keyboard is left out: its light gaps, a grid joined to the sheet, often pass for part of the
-    # page (the handwriting benchmark measures how often).
+    # A keyboard's light gaps between its dark keys, joined to the sheet: closed over, they would make most of
+    # the desk pass for paper.
+    "sheet on a keyboard": {"desk": "keyboard"},
 }
 # A ballpoint redraws the digit as a hairline along its strokes' middle: read right, yet not the same picture.
 HAIRLINES = {"ballpoint pen on a page": {"pen": "ballpoint pen"}}
