@@ -530,9 +530,11 @@ def sheet_in(small, light_desk=True):
     First by brightness (a dark or grey desk); then, unless `light_desk` is False, for a desk
     nearly as light as the paper, in the picture with the light's fall-off divided out (`shading`,
     measured again on the desk alone), where the paper is a few percent brighter than the desk all over;
-    last, by smoothness (`sheet_by_smoothness`): a desk whose grain or pattern is as light as the paper.
+    then by smoothness (`sheet_by_smoothness`): a desk whose grain or pattern is as light as the paper;
+    last, by brightness among the light pixels alone: a desk whose light parts join the paper.
     """
-    sheet = _sheet_by_threshold(small, otsu_threshold(small), edge=0.1)
+    dark_from_light = otsu_threshold(small)
+    sheet = _sheet_by_threshold(small, dark_from_light, edge=0.1)
     if sheet is not None or not light_desk:
         return sheet
     evened = small / np.maximum(shading(small), 1e-3)
@@ -543,7 +545,15 @@ def sheet_in(small, light_desk=True):
             break
         evened = small / np.maximum(shading(small, desk), 1e-3)
     sheet = _sheet_by_threshold(evened, _paper_or_desk(evened), edge=0.03)
-    return sheet if sheet is not None else sheet_by_smoothness(small)
+    if sheet is None:
+        sheet = sheet_by_smoothness(small)
+    lighter = small[small > dark_from_light]
+    if sheet is None and lighter.size and _desk_shows(small > dark_from_light):
+        # A desk with light parts of its own (a keyboard's gaps between its dark keys) joined to the paper: the
+        # light pixels split again, the paper from them. Only where the dark pixels show a desk around the page.
+        sheet = _sheet_by_threshold(small, otsu_threshold(lighter, value_range=(dark_from_light, lighter.max())),
+                                    edge=0.1)
+    return sheet
 
 
 def smoothness(small):

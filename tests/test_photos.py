@@ -14,6 +14,7 @@ from PIL import Image, ImageFilter
 
 from course.cli import cli
 from course.data import load_sample
+from course.datasets.handwriting import load_uci_digits
 from course.datasets.photos import CANVASES, drawing, enlarge, hairline, photograph
 from course.preprocess import (LINES_REMOVED, MNISTIFIED, PAGE_FOUND, STROKES_MATCHED, WORKING_SIDE,
                                centre_by_mass, fit_into_box, lines_removed, mnistify, mnistify_steps, page_found,
@@ -108,6 +109,17 @@ def test_on_a_desk_the_page_is_found_and_the_desk_is_not_ink(case):
         smallest, largest = (0.02, 0.2) if PHOTOS[case].get("far") else (0.15, 0.9)
         assert smallest <= kept <= largest, kept
         assert steps[PAGE_FOUND].size < steps["grayscale"].size
+        assert cropped_to_the_digit(steps)
+
+
+def test_a_sheet_on_a_keyboard_is_found_though_a_fat_digit_and_the_light_gaps_hide_it():
+    """A UCI digit, an 8x8 grid enlarged, is a fat blob: with the keyboard's light gaps joined to the paper, no
+    region passes for a sheet until the light pixels are split again, the paper from the gaps."""
+    grids, labels = load_uci_digits()
+    rng = np.random.default_rng(0)
+    for digit in rng.choice(len(labels), 8, replace=False):
+        steps, sheet = sheet_found(photograph(grids[digit], rng, desk="keyboard"))
+        assert 0.15 <= sheet.sum() / steps["grayscale"].size <= 0.9
         assert cropped_to_the_digit(steps)
 
 

@@ -305,6 +305,17 @@ def test_a_sheet_beside_a_tablecloths_light_checks_is_found_without_them():
     assert sheet[20:75, 15:65].all() and sheet.sum() == 55 * 50
 
 
+def test_a_sheet_on_a_keyboard_is_found_without_the_keys_its_closed_gaps_would_join():
+    """The keyboard's light gaps touch the sheet, so the paper is one region with them, which is no sheet. Closed
+    over, the gaps join the dark keys too: what the closing adds is mostly dark, a desk's pattern, not paper."""
+    rows, cols = np.indices((100, 100))
+    small = np.where((rows % 8 < 6) & (cols % 8 < 6), 0.15, 0.7).astype(np.float32)  # 6-pixel keys, 2-pixel gaps
+    small[20:75, 15:65] = 0.95  # the sheet, touching the gaps
+    small[40:55, 35:38] = 0.25  # a stroke on it
+    sheet = sheet_in(small)
+    assert sheet[20:75, 15:65].all() and sheet.sum() == 55 * 50
+
+
 def test_a_note_on_strongly_grained_light_wood_is_found_by_its_smoothness():
     rows, cols = np.indices((100, 100))
     small = 0.55 + 0.4 * np.sin((rows + 3 * np.sin(cols / 9)) / 1.5) ** 2  # the grain's light streaks: 0.95
