@@ -527,7 +527,7 @@ def four_cornered(region):
 def sheet_in(small, light_desk=True):
     """The mask of a sheet lying on a desk in a small picture, or None (see `page_found`).
 
-    First by brightness (a dark or grey desk); then, unless `light_desk` is False, for a desk
+    First by brightness (a dark or grey desk); with `light_desk` False, that alone. Then for a desk
     nearly as light as the paper, in the picture with the light's fall-off divided out (`shading`,
     measured again on the desk alone), where the paper is a few percent brighter than the desk all over;
     then by smoothness (`sheet_by_smoothness`): a desk whose grain or pattern is as light as the paper;
@@ -611,8 +611,10 @@ def _sheet_by_threshold(small, threshold, edge):
         return own
     if own is not None and not (whole & own).any():  # the closing joined up another region, larger once closed
         return max(own, whole, key=np.count_nonzero)
-    # What the closing added is the rest of a ruled sheet when it is mostly paper. Mostly dark and more than a
-    # few pixels, it is a desk's pattern joined to the paper (a keyboard's keys between its light gaps).
+    # What the closing added is the rest of a ruled sheet when it is mostly paper. Mostly dark, and more than
+    # JOINED_SHARE of the sheet, it is a desk's pattern joined to the paper: a tablecloth's dark checks, or the
+    # keys of a keyboard whose light gaps join the paper (keys inside the gaps are holes in the paper already;
+    # those the closing adds are cut by the picture's edge).
     added = whole & ~(holes_filled(paper) if own is None else own)
     pattern_joined = np.count_nonzero(added) > JOINED_SHARE * np.count_nonzero(whole) and np.mean(light[added]) < 0.5
     return own if pattern_joined else whole
@@ -707,9 +709,10 @@ def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
     """The sheet the digit is written on, when the picture shows more than the page (a desk, a table).
 
     Looked for in a copy `side` pixels long: the paper is the largest region brighter than
-    Otsu's threshold (or, failing that, smoother: a grained desk, `sheet_in`; or more coloured in
-    `colour`, the uint8 picture the gray came from: a yellow note on a white desk), with its holes (the
-    ink) filled in; where a desk's pattern joins it, the paper alone. It counts as a sheet when it is
+    Otsu's threshold (or, failing that, smoother: a grained desk; brighter than a desk's light parts
+    too: a keyboard's gaps, `sheet_in`; or more coloured in `colour`, the uint8 picture the gray came
+    from: a yellow note on a white desk), with its holes (the ink) filled in; where a desk's pattern
+    joins it, without the pattern. It counts as a sheet when it is
     - broad, rectangular (or, lying inside the picture, four-cornered: a sheet photographed at
       a slant), mostly paper and at least SMALLEST_SHEET of the picture (not a
       light stroke on a dark canvas);
