@@ -547,10 +547,11 @@ def sheet_in(small, light_desk=True):
     sheet = _sheet_by_threshold(evened, _paper_or_desk(evened), edge=0.03)
     if sheet is None:
         sheet = sheet_by_smoothness(small)
-    lighter = small[small > dark_from_light]
-    if sheet is None and lighter.size and _desk_shows(small > dark_from_light):
+    light = small > dark_from_light
+    if sheet is None and light.any() and _desk_shows(light):
         # A desk with light parts of its own (a keyboard's gaps between its dark keys) joined to the paper: the
         # light pixels split again, the paper from them. Only where the dark pixels show a desk around the page.
+        lighter = small[light]
         sheet = _sheet_by_threshold(small, otsu_threshold(lighter, value_range=(dark_from_light, lighter.max())),
                                     edge=0.1)
     return sheet
@@ -734,7 +735,7 @@ def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
     from PIL import Image
     from scipy import ndimage
 
-    whole, everywhere = np.ones(gray.shape, dtype=bool), tuple(slice(0, side) for side in gray.shape)
+    whole, everywhere = np.ones(gray.shape, dtype=bool), tuple(slice(0, length) for length in gray.shape)
     if min(gray.shape) < PAGE_SEARCH_SMALLEST:
         return gray, whole, everywhere
     small = fit_into_box(gray, side) if max(gray.shape) > side else gray
