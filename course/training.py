@@ -168,6 +168,16 @@ def cache_files(build, name, key):
     return folder / f"{stem}.keras", folder / f"{stem}.json"
 
 
+def retrain_command(story, build):
+    """How to train a cached model again: --retrain in a lesson; elsewhere (`course predict`, `course serve`, which
+    run no lesson) the command of the lesson that defines `build`, with the same data and seed."""
+    if story.lesson:
+        return "--retrain"
+    lesson = build.__module__.rsplit("lesson", 1)[-1]
+    seed = f" --seed {story.seed}" if story.seed != DEFAULT_SEED else ""
+    return f"`course lesson {lesson} --retrain --data {story.digits.source}{seed}`"
+
+
 def train(story, name, build, x, y, *, epochs, batch_size=128, validation_split=VALIDATION_SPLIT,
           build_args=None):
     """build(**build_args) a compiled model and fit it on (x, y), or load the same model from the cache."""
@@ -178,16 +188,13 @@ def train(story, name, build, x, y, *, epochs, batch_size=128, validation_split=
         try:
             model = keras.models.load_model(model_file)
             record = json.loads(record_file.read_text())
-            # `course predict` and `course serve` run no lesson: the lesson that defines the model retrains it
-            lesson = build.__module__.rsplit("lesson", 1)[-1]
-            seed = f" --seed {story.seed}" if story.seed != DEFAULT_SEED else ""
-            again = ("--retrain" if story.lesson else
-                     f"`course lesson {lesson} --retrain --data {story.digits.source}{seed}`")
-            story.say(f"[{name}] loaded from the model cache (trained earlier in {record['seconds']:.1f} s; "
-                      f"{again} trains it again).")
-            return Trained(model, record["history"], record["seconds"], cached=True)
+            history, seconds = record["history"], record["seconds"]
         except Exception as error:  # any unreadable cache entry is simply trained again
             story.say(f"[{name}] the cached model could not be read ({type(error).__name__}); training it again.")
+        else:
+            story.say(f"[{name}] loaded from the model cache (trained earlier in {seconds:.1f} s; "
+                      f"{retrain_command(story, build)} trains it again).")
+            return Trained(model, history, seconds, cached=True)
 
     story.say(f"[{name}] training on {len(x):,} digits for {epochs} epoch{'s' if epochs != 1 else ''} "
               f"({'--retrain' if story.retrain else 'not in the model cache yet'}); it is saved for next time.")
