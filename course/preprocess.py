@@ -706,13 +706,33 @@ def vividness(picture):
     return vivid * values[..., 3] if values.shape[-1] == 4 else vivid  # a transparent pixel shows no colour
 
 
+def sheet_by_colour(small, colour):
+    """The mask of a sheet told from its desk by colour in a small picture (`colour`, uint8, the same size as
+    the gray `small`), or None: a coloured note on a grey or white desk is more coloured than all around it
+    (`vividness`); white paper on a coloured desk (a red checked tablecloth, whose white checks join the paper
+    by brightness alone) is lighter and greyer, its brightness less its vividness, than the pink and red
+    around it. A coloured desk shows: what lies around the sheet is clearly (0.1) more coloured than it,
+    unlike the ruled lines of a page that fills the picture, whose bands are as grey as the rest of the page."""
+    vivid = vividness(colour)
+    sheet = _sheet_by_threshold(vivid, otsu_threshold(vivid), edge=0.1)
+    if sheet is not None:
+        return sheet
+    paperness = small - vivid
+    sheet = _sheet_by_threshold(paperness, otsu_threshold(paperness, value_range=(paperness.min(), paperness.max())),
+                                edge=0.1)
+    if sheet is None or np.median(vivid[~sheet]) < np.median(vivid[sheet]) + 0.1:
+        return None
+    return sheet
+
+
 def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
     """The sheet the digit is written on, when the picture shows more than the page (a desk, a table).
 
     Looked for in a copy `side` pixels long: the paper is the largest region brighter than
     Otsu's threshold (or, failing that, smoother: a grained desk; brighter than a desk's light parts
-    too: a keyboard's gaps, `sheet_in`; or more coloured in `colour`, the uint8 picture the gray came
-    from: a yellow note on a white desk), with its holes (the ink) filled in; where a desk's pattern
+    too: a keyboard's gaps, `sheet_in`; or, in `colour`, the uint8 picture the gray came from, more
+    coloured: a yellow note on a white desk; or lighter and greyer: white paper on a red tablecloth,
+    `sheet_by_colour`), with its holes (the ink) filled in; where a desk's pattern
     joins it, without the pattern. It counts as a sheet when it is
     - broad, rectangular (or, lying inside the picture, four-cornered: a sheet photographed at
       a slant), mostly paper and at least SMALLEST_SHEET of the picture (not a
@@ -742,9 +762,8 @@ def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
     one_shade_around = (border(gray) == gray[0, 0]).all()  # a canvas, or a desk crushed to black
     sheet = sheet_in(small, light_desk=not one_shade_around)
     if sheet is None and colour is not None and colour.ndim == 3 and colour.dtype == np.uint8:
-        # a coloured note on a grey or white desk: found by its colour
-        vivid = vividness(np.asarray(Image.fromarray(colour).resize(small.shape[::-1], Image.Resampling.BOX)))
-        sheet = _sheet_by_threshold(vivid, otsu_threshold(vivid), edge=0.1)
+        sheet = sheet_by_colour(small, np.asarray(Image.fromarray(colour).resize(small.shape[::-1],
+                                                                                 Image.Resampling.BOX)))
     if sheet is None:
         return gray, whole, everywhere
     sheet = ndimage.binary_erosion(sheet, iterations=2)  # the paper's edge, blurred into the desk, is not paper

@@ -123,6 +123,17 @@ def test_a_sheet_on_a_keyboard_is_found_though_a_fat_digit_and_the_light_gaps_hi
         assert cropped_to_the_digit(steps)
 
 
+def test_a_white_sheet_on_a_red_tablecloth_is_found_by_its_colour_where_the_white_checks_join_it():
+    """The tablecloth's white checks are as light as the paper and join it into a shape that is no sheet; the
+    paper is told from them by being lighter and greyer than the pink and red around them."""
+    grids, labels = load_uci_digits()
+    rng = np.random.default_rng(0)
+    for digit in rng.choice(len(labels), 8, replace=False):
+        steps, sheet = sheet_found(photograph(grids[digit], rng, desk="checked tablecloth"))
+        assert 0.15 <= sheet.sum() / steps["grayscale"].size <= 0.9
+        assert cropped_to_the_digit(steps)
+
+
 def test_a_ruled_sheet_on_a_white_desk_is_found_though_its_lines_cut_the_paper_into_bands():
     rng = np.random.default_rng(7)
     found = []

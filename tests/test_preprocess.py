@@ -4,8 +4,8 @@ import pytest
 from course.data import load_sample
 from course.preprocess import (CLOSER_LOOK, HOLES_LEFT_OUT, MARK_CLEARLY, MNISTIFIED, PAGE_FOUND, binarize,
                                digit_box, flatten, ink_box, marks_against_paper, mnistify, mnistify_steps,
-                               normalize, one_hot, paper_is_light, pick_classes, rim_cleared,
-                               sheet_by_smoothness, sheet_in, steps_explained)
+                               normalize, one_hot, page_found, paper_is_light, pick_classes, rim_cleared,
+                               sheet_by_smoothness, sheet_in, steps_explained, to_grayscale)
 
 
 def test_normalize_scales_to_float32_0_1_without_touching_input():
@@ -314,6 +314,18 @@ def test_a_sheet_on_a_keyboard_is_found_without_the_keys_its_closed_gaps_would_j
     small[40:55, 35:38] = 0.25  # a stroke on it
     sheet = sheet_in(small)
     assert sheet[20:75, 15:65].all() and sheet.sum() == 55 * 50
+
+
+def test_a_ruled_page_under_falling_light_is_not_cut_to_its_lit_part_as_if_on_a_coloured_desk():
+    """Lighter and no more coloured than the rest of the page, its lit top, cut off by a blue line, could pass for
+    white paper on a coloured desk (`sheet_by_colour`); but what lies around it is as grey as it is."""
+    rows, cols = np.indices((200, 200))
+    light = (1 - 0.4 * rows / 200)[..., None]  # the light falls off down the page
+    picture = np.where((rows % 40 < 3)[..., None], [150, 185, 225], [244, 243, 236]) * light
+    picture[70:150, 95:103] = (30, 30, 34)
+    picture = picture.astype(np.uint8)
+    page, sheet, _ = page_found(to_grayscale(picture), colour=picture)
+    assert sheet.all() and page.shape == (200, 200)
 
 
 def test_a_note_on_strongly_grained_light_wood_is_found_by_its_smoothness():
