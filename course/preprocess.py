@@ -643,10 +643,15 @@ def _sheet_of(small, paper, edge):
     # A sheet is broad and mostly paper; a light stroke on a dark canvas, even a closed 0, is neither.
     if (~sheet).mean() < 0.03 or sheet.mean() < SMALLEST_SHEET or paper.sum() < 0.8 * sheet.sum():
         return None
-    # Darker just outside its edge, and darker all around: not a band of the page between two ruled lines.
+    # Darker just outside its edge, further out too, and all around: not a band of the page between two ruled
+    # lines, nor the lit part of a page under light falling off, where its edge follows a line. A line is thin:
+    # a few pixels beyond it lies paper again, where a desk goes on.
     inside = sheet & ~ndimage.binary_erosion(sheet, iterations=2)
     outside = ndimage.binary_dilation(sheet, iterations=2) & ~sheet
+    near = ndimage.binary_dilation(sheet, iterations=3)
+    beyond = ndimage.binary_dilation(near, iterations=3) & ~near
     if (np.median(small[inside]) - np.median(small[outside]) < edge
+            or beyond.any() and np.median(small[inside]) - np.median(small[beyond]) < edge
             or np.median(small[sheet]) - np.median(small[~sheet]) < edge):
         return None
     # Broad: no longer than four times its width (a square's centre lies half a side from its edge, a 4:1
@@ -740,7 +745,8 @@ def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
     - leaves out part of the picture and of its border (a desk shows around a sheet);
     - has a sharp edge, in the picture it was found in (its brightness; or how smooth or how
       coloured it is): clearly higher just inside than just outside (a desk, not light falling
-      off), and higher than all that lies around it;
+      off) and than a few pixels further out (a desk goes on; a ruled line is thin), and higher
+      than all that lies around it;
     - and has something written on it: marks clearly darker than the light falling across it.
     Then the picture is cut to the box around the sheet, and what lies in the box outside the
     sheet (a corner of the desk, the sheet's very edge) takes the brightness of the nearest

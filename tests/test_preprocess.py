@@ -316,6 +316,20 @@ def test_a_sheet_on_a_keyboard_is_found_without_the_keys_its_closed_gaps_would_j
     assert sheet[20:75, 15:65].all() and sheet.sum() == 55 * 50
 
 
+@pytest.mark.parametrize("falling_off", [0.2, 0.3, 0.4, 0.6])
+def test_a_ruled_page_that_fills_the_picture_is_not_cut_to_its_lit_part_along_a_line(falling_off):
+    """Where the light falls off down the page, its lit part, whose lower edge follows a ruled line, is brighter
+    than the rest and darker just outside (the line): yet a few pixels further out lies paper again, not a desk.
+    Cut to it, the page lost the digit's lower part, and the lines were read as the digit."""
+    rows, cols = np.indices((200, 200))
+    light = (1 - falling_off * rows / 200)[..., None]
+    picture = np.where((rows % 25 < 3)[..., None], [150, 185, 225], [244, 243, 236]) * light
+    picture[70:150, 95:103] = (30, 30, 34)
+    picture = picture.astype(np.uint8)
+    page, sheet, _ = page_found(to_grayscale(picture), colour=picture)
+    assert sheet.all() and page.shape == (200, 200)
+
+
 def test_a_ruled_page_under_falling_light_is_not_cut_to_its_lit_part_as_if_on_a_coloured_desk():
     """Lighter and no more coloured than the rest of the page, its lit top, cut off by a blue line, could pass for
     white paper on a coloured desk (`sheet_by_colour`); but what lies around it is as grey as it is."""
