@@ -643,16 +643,19 @@ def _sheet_of(small, paper, edge):
     # A sheet is broad and mostly paper; a light stroke on a dark canvas, even a closed 0, is neither.
     if (~sheet).mean() < 0.03 or sheet.mean() < SMALLEST_SHEET or paper.sum() < 0.8 * sheet.sum():
         return None
-    # Darker just outside its edge, further out too, and all around: not a band of the page between two ruled
-    # lines, nor the lit part of a page under light falling off, where its edge follows a line. A line is thin:
-    # a few pixels beyond it lies paper again, where a desk goes on.
-    inside = sheet & ~ndimage.binary_erosion(sheet, iterations=2)
+    # Darker just outside its edge, and all around: not a band of the page between two ruled lines. Its rim along
+    # the picture's edge faces nothing outside: the lit part of a page that fills the picture is brightest there.
+    inside = sheet & ~ndimage.binary_erosion(sheet, iterations=2, border_value=1)
     outside = ndimage.binary_dilation(sheet, iterations=2) & ~sheet
+    if (np.median(small[inside]) - np.median(small[outside]) < edge
+            or np.median(small[sheet]) - np.median(small[~sheet]) < edge):
+        return None
+    # Darker a few pixels further out too, where a desk goes on: a ruled line is thin, and beyond the line that
+    # the lit part of a page under light falling off may end on lies paper again. Where the picture ends within a
+    # few pixels of the sheet, nothing further out is asked.
     near = ndimage.binary_dilation(sheet, iterations=3)
     beyond = ndimage.binary_dilation(near, iterations=3) & ~near
-    if (np.median(small[inside]) - np.median(small[outside]) < edge
-            or beyond.any() and np.median(small[inside]) - np.median(small[beyond]) < edge
-            or np.median(small[sheet]) - np.median(small[~sheet]) < edge):
+    if beyond.any() and np.median(small[inside]) - np.median(small[beyond]) < edge:
         return None
     # Broad: no longer than four times its width (a square's centre lies half a side from its edge, a 4:1
     # strip's a quarter of the square root of its area; a stroke is thinner still).
@@ -713,17 +716,18 @@ def vividness(picture):
 
 def sheet_by_colour(small, colour):
     """The mask of a sheet told from its desk by colour in a small picture (`colour`, uint8, the same size as
-    the gray `small`), or None: a coloured note on a grey or white desk is more coloured than all around it
-    (`vividness`); white paper on a coloured desk (a red checked tablecloth, whose white checks join the paper
+    the gray `small`), or None. A coloured note on a grey or white desk is more coloured than all around it
+    (`vividness`). White paper on a coloured desk (a red checked tablecloth, whose white checks join the paper
     by brightness alone) is lighter and greyer, its brightness less its vividness, than the pink and red
-    around it. A coloured desk shows: what lies around the sheet is clearly (0.1) more coloured than it,
-    unlike the ruled lines of a page that fills the picture, whose bands are as grey as the rest of the page."""
+    around it; it counts only where the rest of the picture is clearly (0.1) more coloured than it: a desk's
+    colour, not a lit part of a page that fills the picture, whose other parts are as grey."""
     vivid = vividness(colour)
     sheet = _sheet_by_threshold(vivid, otsu_threshold(vivid), edge=0.1)
     if sheet is not None:
         return sheet
-    paperness = small - vivid
-    sheet = _sheet_by_threshold(paperness, otsu_threshold(paperness, value_range=(paperness.min(), paperness.max())),
+    light_and_grey = small - vivid
+    sheet = _sheet_by_threshold(light_and_grey, otsu_threshold(light_and_grey, value_range=(light_and_grey.min(),
+                                                                                          light_and_grey.max())),
                                 edge=0.1)
     if sheet is None or np.median(vivid[~sheet]) < np.median(vivid[sheet]) + 0.1:
         return None
@@ -745,8 +749,8 @@ def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
     - leaves out part of the picture and of its border (a desk shows around a sheet);
     - has a sharp edge, in the picture it was found in (its brightness; or how smooth or how
       coloured it is): clearly higher just inside than just outside (a desk, not light falling
-      off) and than a few pixels further out (a desk goes on; a ruled line is thin), and higher
-      than all that lies around it;
+      off) and than a few pixels further out, where the picture goes on so far (a desk goes on; a
+      ruled line is thin), and higher than all that lies around it;
     - and has something written on it: marks clearly darker than the light falling across it.
     Then the picture is cut to the box around the sheet, and what lies in the box outside the
     sheet (a corner of the desk, the sheet's very edge) takes the brightness of the nearest

@@ -38,8 +38,8 @@ PHOTOS = {
     "squared paper": {"ruling": "squared"},
     "pencil on cream paper": {"pen": "pencil", "paper": "cream"},
     # Desks with a pattern as light as the paper in places, joined to the sheet where it is as light: the sheet
-    # is found without those parts, or by its smoothness, and the marks its coarse mask lets in along its rim
-    # are not ink.
+    # is found without those parts, or by its smoothness, or (a red tablecloth) by being lighter and greyer, and
+    # the marks its coarse mask lets in along its rim are not ink.
     "sticky note on light wood": {"paper": "sticky note", "desk": "light wood"},
     "sheet on a checked tablecloth": {"desk": "checked tablecloth"},
     # A keyboard's light gaps between its dark keys, joined to the sheet: closed over, they would make most of

@@ -5,7 +5,7 @@ from course.data import load_sample
 from course.preprocess import (CLOSER_LOOK, HOLES_LEFT_OUT, MARK_CLEARLY, MNISTIFIED, PAGE_FOUND, binarize,
                                digit_box, flatten, ink_box, marks_against_paper, mnistify, mnistify_steps,
                                normalize, one_hot, page_found, paper_is_light, pick_classes, rim_cleared,
-                               sheet_by_smoothness, sheet_in, steps_explained, to_grayscale)
+                               sheet_by_colour, sheet_by_smoothness, sheet_in, steps_explained, to_grayscale)
 
 
 def test_normalize_scales_to_float32_0_1_without_touching_input():
@@ -316,30 +316,34 @@ def test_a_sheet_on_a_keyboard_is_found_without_the_keys_its_closed_gaps_would_j
     assert sheet[20:75, 15:65].all() and sheet.sum() == 55 * 50
 
 
-@pytest.mark.parametrize("falling_off", [0.2, 0.3, 0.4, 0.6])
-def test_a_ruled_page_that_fills_the_picture_is_not_cut_to_its_lit_part_along_a_line(falling_off):
+@pytest.mark.parametrize("height, width, spacing, falling_off",
+                         [(200, 200, 25, 0.3), (200, 200, 25, 0.45), (200, 200, 25, 0.6), (300, 400, 16, 0.3),
+                          (300, 400, 16, 0.6), (400, 300, 16, 0.4)])
+def test_a_ruled_page_that_fills_the_picture_is_not_cut_to_its_lit_part_along_a_line(height, width, spacing,
+                                                                                      falling_off):
     """Where the light falls off down the page, its lit part, whose lower edge follows a ruled line, is brighter
-    than the rest and darker just outside (the line): yet a few pixels further out lies paper again, not a desk.
-    Cut to it, the page lost the digit's lower part, and the lines were read as the digit."""
-    rows, cols = np.indices((200, 200))
-    light = (1 - falling_off * rows / 200)[..., None]
-    picture = np.where((rows % 25 < 3)[..., None], [150, 185, 225], [244, 243, 236]) * light
-    picture[70:150, 95:103] = (30, 30, 34)
+    than the rest and darker just outside (the line): yet a few pixels further out lies paper again, not a desk;
+    and its rim along the picture's edge, the brightest of all, faces no desk. Cut to it, the page lost the
+    digit's lower part, and the lines were read as the digit."""
+    rows, cols = np.indices((height, width))
+    light = (1 - falling_off * rows / height)[..., None]
+    picture = np.where((rows % spacing < 3)[..., None], [150, 185, 225], [244, 243, 236]) * light
+    picture[int(0.35 * height):int(0.75 * height), int(0.47 * width):int(0.51 * width)] = (30, 30, 34)  # a 1
     picture = picture.astype(np.uint8)
     page, sheet, _ = page_found(to_grayscale(picture), colour=picture)
-    assert sheet.all() and page.shape == (200, 200)
+    assert sheet.all() and page.shape == (height, width)
 
 
-def test_a_ruled_page_under_falling_light_is_not_cut_to_its_lit_part_as_if_on_a_coloured_desk():
-    """Lighter and no more coloured than the rest of the page, its lit top, cut off by a blue line, could pass for
-    white paper on a coloured desk (`sheet_by_colour`); but what lies around it is as grey as it is."""
-    rows, cols = np.indices((200, 200))
-    light = (1 - 0.4 * rows / 200)[..., None]  # the light falls off down the page
-    picture = np.where((rows % 40 < 3)[..., None], [150, 185, 225], [244, 243, 236]) * light
-    picture[70:150, 95:103] = (30, 30, 34)
-    picture = picture.astype(np.uint8)
-    page, sheet, _ = page_found(to_grayscale(picture), colour=picture)
-    assert sheet.all() and page.shape == (200, 200)
+def test_white_paper_is_found_by_its_colour_only_on_a_coloured_desk():
+    """Lighter and greyer than a grey desk too, a sheet is no sheet by colour there: the rest is no more coloured."""
+    desk = np.ones((100, 100), dtype=bool)
+    desk[20:80, 25:75] = False
+    picture = np.where(desk[..., None], [150, 150, 150], [240, 240, 240]).astype(np.uint8)
+    picture[40:60, 48:51] = 30  # a stroke
+    assert sheet_by_colour(to_grayscale(picture), picture) is None
+    picture[desk] = (200, 40, 50)  # the desk painted red
+    sheet = sheet_by_colour(to_grayscale(picture), picture)
+    assert sheet[20:80, 25:75].all() and sheet.sum() == 60 * 50
 
 
 def test_a_note_on_strongly_grained_light_wood_is_found_by_its_smoothness():
