@@ -112,25 +112,22 @@ def test_on_a_desk_the_page_is_found_and_the_desk_is_not_ink(case):
         assert cropped_to_the_digit(steps)
 
 
-def test_a_sheet_on_a_keyboard_is_found_though_a_fat_digit_and_the_light_gaps_hide_it():
-    """A UCI digit, an 8x8 grid enlarged, is a fat blob: with the keyboard's light gaps joined to the paper, no
-    region passes for a sheet until the light pixels are split again, the paper from the gaps."""
+# Fat UCI digits (8x8 grids enlarged) on desks whose light parts join the paper into a shape that is no sheet.
+FOUND_THOUGH_JOINED = {
+    # No region passes for a sheet until the light pixels are split again, the paper from the keyboard's gaps.
+    "keyboard": "the light gaps between its keys",
+    # The paper is told from the white checks by being lighter and greyer than the pink and red around them.
+    "checked tablecloth": "its white checks, as light as the paper",
+}
+
+
+@pytest.mark.parametrize("desk", list(FOUND_THOUGH_JOINED))
+def test_a_sheet_is_found_on_a_desk_whose_light_parts_join_it(desk):
     grids, labels = load_uci_digits()
     rng = np.random.default_rng(0)
     for digit in rng.choice(len(labels), 8, replace=False):
-        steps, sheet = sheet_found(photograph(grids[digit], rng, desk="keyboard"))
-        assert 0.15 <= sheet.sum() / steps["grayscale"].size <= 0.9
-        assert cropped_to_the_digit(steps)
-
-
-def test_a_white_sheet_on_a_red_tablecloth_is_found_by_its_colour_where_the_white_checks_join_it():
-    """The tablecloth's white checks are as light as the paper and join it into a shape that is no sheet; the
-    paper is told from them by being lighter and greyer than the pink and red around them."""
-    grids, labels = load_uci_digits()
-    rng = np.random.default_rng(0)
-    for digit in rng.choice(len(labels), 8, replace=False):
-        steps, sheet = sheet_found(photograph(grids[digit], rng, desk="checked tablecloth"))
-        assert 0.15 <= sheet.sum() / steps["grayscale"].size <= 0.9
+        steps, sheet = sheet_found(photograph(grids[digit], rng, desk=desk))
+        assert 0.15 <= sheet.sum() / steps["grayscale"].size <= 0.9, FOUND_THOUGH_JOINED[desk]
         assert cropped_to_the_digit(steps)
 
 
