@@ -15,7 +15,8 @@ MNIST's training set never saw):
   the desk has a pattern as light as the paper in places (light wood's grain, a
   checked tablecloth, a keyboard's keys);
 - the camera: light falling off across the picture, blur, grain, JPEG; in a dim
-  room, the paper comes out darker than middle grey.
+  room, the paper comes out darker than middle grey; lit from one side (a window
+  beside the desk), the light falls off further.
 
 `drawing()` renders the same digit as a drawing on a canvas (RGBA on a
 transparent background, or white on black, or black on white).
@@ -60,6 +61,8 @@ CONDITIONS = {
     "sticky note on light wood": {"paper": "sticky note", "desk": "light wood"},
     "sheet on a checked tablecloth": {"desk": "checked tablecloth"},
     "sheet on a keyboard": {"desk": "keyboard"},
+    "ruled page lit from one side": {"ruling": "ruled", "side_lit": True},
+    "squared page lit from one side": {"ruling": "squared", "side_lit": True},
 }
 CANVASES = ("transparent", "white", "black")
 EXAMPLE_DIGIT, EXAMPLE_SEED = 9, 7  # lesson 4's example: the first 9 of MNIST's test set; the seed frames it
@@ -188,9 +191,10 @@ def tilted(photo, rng):
     return np.asarray(turned, dtype=np.float32)[margin_h:height - margin_h, margin_w:width - margin_w]
 
 
-def camera(photo, rng, dim=False):
-    """Light falling off across the picture, a slightly soft focus, sensor grain and JPEG compression; `dim`:
-    a dim room, where the photo comes out at a quarter to half of its brightness."""
+def camera(photo, rng, dim=False, side_lit=False):
+    """Light falling off across the picture (by 5-35%; `side_lit`, from a window beside the desk: 35-60%), a
+    slightly soft focus, sensor grain and JPEG compression; `dim`: a dim room, where the photo comes out at a
+    quarter to half of its brightness."""
     from PIL import Image, ImageFilter
 
     height, width = photo.shape[:2]
@@ -198,7 +202,8 @@ def camera(photo, rng, dim=False):
     rows, cols = np.indices((height, width))
     ramp = rows * np.sin(angle) + cols * np.cos(angle)
     ramp = (ramp - ramp.min()) / max(np.ptp(ramp), 1)
-    photo = photo * (1 - rng.uniform(0.05, 0.35) * ramp)[..., None] * (rng.uniform(0.25, 0.5) if dim else 1)
+    falling_off = rng.uniform(0.35, 0.6) if side_lit else rng.uniform(0.05, 0.35)
+    photo = photo * (1 - falling_off * ramp)[..., None] * (rng.uniform(0.25, 0.5) if dim else 1)
     photo = photo + rng.normal(0, 2.5, photo.shape)
     image = Image.fromarray(np.clip(photo, 0, 255).astype(np.uint8))
     image = image.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 1.3)))
@@ -207,14 +212,14 @@ def camera(photo, rng, dim=False):
     return np.asarray(Image.open(compressed).convert("RGB"))
 
 
-def photograph(ink, rng, pen=None, paper="white", ruling=None, desk=None, far=False, dim=False):
+def photograph(ink, rng, pen=None, paper="white", ruling=None, desk=None, far=False, dim=False, side_lit=False):
     """A phone photo (h, w, 3) uint8 of `ink` (a digit, ink high: MNIST uint8, 0-1 floats or UCI counts).
 
     pen: a PENS name, or None for any of WIDE_PENS (never the ballpoint, whose condition names it);
     paper: a PAPERS name; ruling: None, "ruled" or "squared";
     desk: None (the page fills the frame), a DESKS name, or "any" (one of PLAIN_DESKS); far: the sheet
     on the desk seen from further away (`on_desk`; a page that fills the frame has no distance to
-    change); dim: taken in a dim room (`camera`).
+    change); dim: taken in a dim room; side_lit: lit from one side, the light falling off further (`camera`).
     """
     if far and not desk:
         raise ValueError("far=True needs a desk: only a sheet on a desk can be seen from further away")
@@ -227,7 +232,7 @@ def photograph(ink, rng, pen=None, paper="white", ruling=None, desk=None, far=Fa
         photo = on_desk(sheet, rng, rng.choice(PLAIN_DESKS) if desk == "any" else desk, far)
     else:
         photo = tilted(sheet, rng)
-    return camera(photo, rng, dim)
+    return camera(photo, rng, dim, side_lit)
 
 
 def drawing(ink, rng, canvas="transparent", size=280):

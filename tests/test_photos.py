@@ -36,6 +36,8 @@ PHOTOS = {
     "ruled paper, blue pen": {"pen": "blue pen", "ruling": "ruled"},
     "ruled sheet on a desk, blue pen": {"pen": "blue pen", "ruling": "ruled", "desk": "dark wood"},
     "squared paper": {"ruling": "squared"},
+    # The lit part of the page, brighter than the rest and ending on a line, is not taken for a sheet on a desk.
+    "squared page lit from one side": {"ruling": "squared", "side_lit": True},
     "pencil on cream paper": {"pen": "pencil", "paper": "cream"},
     # Desks with a pattern as light as the paper in places, joined to the sheet where it is as light: the sheet
     # is found without those parts, or by its smoothness, or (a red tablecloth) by being lighter and greyer, and
