@@ -739,7 +739,7 @@ def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
 
     Looked for in a copy `side` pixels long: the paper is the largest region brighter than
     Otsu's threshold (or, failing that, smoother: a grained desk; brighter than a desk's light parts
-    too: a keyboard's gaps, `sheet_in`; or, in `colour`, the uint8 picture the gray came from, more
+    too: a keyboard's gaps, `sheet_in`; or, in `colour`, the picture the gray came from, more
     coloured: a yellow note on a white desk; or lighter and greyer: white paper on a red tablecloth,
     `sheet_by_colour`), with its holes (the ink) filled in; where a desk's pattern
     joins it, without the pattern. It counts as a sheet when it is
@@ -771,7 +771,9 @@ def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
     small = fit_into_box(gray, side) if max(gray.shape) > side else gray
     one_shade_around = (border(gray) == gray[0, 0]).all()  # a canvas, or a desk crushed to black
     sheet = sheet_in(small, light_desk=not one_shade_around)
-    if sheet is None and colour is not None and colour.ndim == 3 and colour.dtype == np.uint8:
+    if sheet is None and colour is not None and colour.ndim == 3:
+        if colour.dtype != np.uint8:  # floats 0-1 (matplotlib's imread): Pillow shrinks colour as uint8 alone
+            colour = np.round(np.clip(colour, 0, 1) * 255).astype(np.uint8)
         sheet = sheet_by_colour(small, np.asarray(Image.fromarray(colour).resize(small.shape[::-1],
                                                                                  Image.Resampling.BOX)))
     if sheet is None:

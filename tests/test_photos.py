@@ -154,6 +154,16 @@ def test_vividness_tells_a_yellow_note_from_a_white_desk_that_is_as_bright():
     assert vividness(np.zeros((4, 4), np.uint8)) is None
 
 
+def test_a_note_on_a_white_desk_is_found_by_its_colour_in_a_photo_read_as_floats_too():
+    """matplotlib's imread gives a photo as floats 0-1: the note, found by its colour alone, is found there too."""
+    rng = np.random.default_rng(3)
+    for digit in unseen_digits(3, seed=4)[0]:
+        photo = photograph(digit, rng, paper="sticky note", desk="white desk")
+        as_floats = mnistify_steps(photo.astype(np.float32) / 255)
+        assert as_floats[PAGE_FOUND].shape == mnistify_steps(photo)[PAGE_FOUND].shape
+        assert as_floats[PAGE_FOUND].size < as_floats["grayscale"].size
+
+
 def test_a_photo_taken_in_a_dim_room_reads_as_the_bright_one():
     """White paper photographed in a dim room is darker than middle grey, yet still lighter than the pen."""
     rng = np.random.default_rng(11)
