@@ -47,6 +47,7 @@ MARK_CLEARLY = 2  # times: the pen's marks stand out this much more one way than
 MARK_SURROUNDINGS = 15  # pixels of a half-size copy: the paper around a mark, where it outweighs the strokes
 LONG_MARK = 0.25  # of the page's shorter side: a mark this long is a line, or what is left of one
 JOINED_SHARE = 0.01  # of a sheet: closing its gaps added more than this, mostly dark: a desk's pattern joined
+DESK_COLOUR = 0.1  # of vividness: a coloured desk is this much more coloured than the white paper lying on it
 SMOOTH_AROUND = 0.1  # of what lies around a sheet found by its smoothness: at most this much is paper
 SMOOTH_SHEET_LARGEST = 0.75  # of the picture: a sheet found by its smoothness leaves the rest to the desk
 LINE_ANGLES = np.arange(-12, 13, 2)  # degrees from the rows (and columns) a paper's lines may run, then refined
@@ -719,17 +720,16 @@ def sheet_by_colour(small, colour):
     the gray `small`), or None. A coloured note on a grey or white desk is more coloured than all around it
     (`vividness`). White paper on a coloured desk (a red checked tablecloth, whose white checks join the paper
     by brightness alone) is lighter and greyer, its brightness less its vividness, than the pink and red
-    around it; it counts only where the rest of the picture is clearly (0.1) more coloured than it: a desk's
-    colour, not a lit part of a page that fills the picture, whose other parts are as grey."""
+    around it; it counts only where the rest of the picture is clearly (DESK_COLOUR) more coloured than it: a
+    desk's colour, not a lit part of a page that fills the picture, whose other parts are as grey."""
     vivid = vividness(colour)
     sheet = _sheet_by_threshold(vivid, otsu_threshold(vivid), edge=0.1)
     if sheet is not None:
         return sheet
     light_and_grey = small - vivid
-    sheet = _sheet_by_threshold(light_and_grey, otsu_threshold(light_and_grey, value_range=(light_and_grey.min(),
-                                                                                          light_and_grey.max())),
-                                edge=0.1)
-    if sheet is None or np.median(vivid[~sheet]) < np.median(vivid[sheet]) + 0.1:
+    threshold = otsu_threshold(light_and_grey, value_range=(light_and_grey.min(), light_and_grey.max()))
+    sheet = _sheet_by_threshold(light_and_grey, threshold, edge=0.1)
+    if sheet is None or np.median(vivid[~sheet]) < np.median(vivid[sheet]) + DESK_COLOUR:
         return None
     return sheet
 
