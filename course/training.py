@@ -130,6 +130,15 @@ def compile_ten_digit_model(model, *, peak_learning_rate, total_steps):
     return model
 
 
+class EpochProgress(keras.callbacks.ProgbarLogger):
+    """Keras's progress bar, counting no more batches than an epoch holds. Running STEPS_PER_CALL batches a
+    call, Keras reports the call that runs out of batches as if it had run them all, and the bar read "32/15"
+    (keras-team/keras#20861)."""
+
+    def on_train_batch_end(self, batch, logs=None):
+        super().on_train_batch_end(min(batch, self.target - 1) if self.target else batch, logs)
+
+
 @dataclass
 class Trained:
     model: keras.Model
@@ -202,8 +211,8 @@ def train(story, name, build, x, y, *, epochs, batch_size=128, validation_split=
     model = build(**build_args)
     started = time.perf_counter()
     training, validation = training_and_validation(x, y, batch_size, validation_split)
-    history = model.fit(training, validation_data=validation, epochs=epochs, shuffle=False,
-                        verbose=1)  # the batches come shuffled
+    history = model.fit(training, validation_data=validation, epochs=epochs, shuffle=False,  # come shuffled
+                        verbose=1, callbacks=[EpochProgress()])
     seconds = time.perf_counter() - started
     history = {metric: [float(v) for v in values] for metric, values in history.history.items()}
     save_atomically(model, {"history": history, "seconds": seconds}, model_file, record_file)

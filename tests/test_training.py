@@ -1,3 +1,5 @@
+import re
+
 import keras
 import numpy as np
 import pytest
@@ -162,3 +164,11 @@ def test_nothing_is_held_out_when_the_validation_split_is_zero():
     assert validation is None and batches.cardinality() == 3
     with pytest.raises(ValueError, match="none to train on"):
         training.training_and_validation(x[:1], y[:1], 4)
+
+
+def test_the_progress_bar_counts_no_more_batches_than_an_epoch_holds(story, capsys):
+    fit(story, epochs=2)  # 540 digits kept, in batches of 64: 9 a epoch, fewer than a call's STEPS_PER_CALL
+    shown = re.sub(r"\x1b\[[0-9;]*m", "", capsys.readouterr().out)
+    counts = [(int(done), int(of)) for done, of in re.findall(r"(\d+)/(\d+) ━", shown)]
+    assert counts and all(of == 9 and 1 <= done <= 9 for done, of in counts)
+    assert counts[-1] == (9, 9)
