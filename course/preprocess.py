@@ -1081,17 +1081,19 @@ def closed_over(small, square, light_paper):
 
 def _closed(picture, square, light_paper):
     """`scipy.ndimage.grey_closing(picture, size=square)` (`grey_opening` on dark paper), the same numbers in about
-    half the time: the brightest pixel of each `square` x `square` neighbourhood is the brightest of the brightest
-    in its rows, so each pass runs along one axis. A window of even size is centred half a pixel the other way
-    when it takes the brightest than when it takes the darkest, as scipy's closing centres it."""
+    half the time: the brightest pixel of a `square` x `square` neighbourhood is the brightest of its rows'
+    brightest, so each pass runs along one axis."""
     from scipy import ndimage
 
-    brightest, darkest = ndimage.maximum_filter1d, ndimage.minimum_filter1d
-    first, then = (brightest, darkest) if light_paper else (darkest, brightest)
-    leaning = 0 if square % 2 else -1
-    for passes, origin in ((first, leaning if light_paper else 0), (then, 0 if light_paper else leaning)):
+    def brightest(values, axis):  # scipy's closing centres a window of even size half a pixel back here
+        return ndimage.maximum_filter1d(values, square, axis, origin=0 if square % 2 else -1)
+
+    def darkest(values, axis):
+        return ndimage.minimum_filter1d(values, square, axis)
+
+    for spread in (brightest, darkest) if light_paper else (darkest, brightest):
         for axis in (0, 1):
-            picture = passes(picture, square, axis, origin=origin)
+            picture = spread(picture, axis)
     return picture
 
 

@@ -216,6 +216,18 @@ def test_a_shadow_that_narrows_to_the_picture_edge_is_not_closed_over_and_a_stro
     np.testing.assert_allclose(dark_paper, 1 - paper)
 
 
+def test_the_paper_is_closed_over_as_scipys_grey_closing_would_close_it_with_squares_odd_or_even():
+    from scipy import ndimage
+    from course.preprocess import _closed
+
+    picture = np.random.default_rng(0).random((40, 31)).astype(np.float32)
+    for square in (1, 2, 5, 12):
+        np.testing.assert_array_equal(_closed(picture, square, light_paper=True),
+                                      ndimage.grey_closing(picture, size=square))
+        np.testing.assert_array_equal(_closed(picture, square, light_paper=False),
+                                      ndimage.grey_opening(picture, size=square))
+
+
 def test_specks_of_dust_around_the_digit_are_not_part_of_it():
     clean = stroke_canvas(300, 240, 60, 60, 160)
     dusty = clean.copy()
