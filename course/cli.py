@@ -202,20 +202,25 @@ def predict(ctx, images, model, explain, out, as_json, source, data_dir, seed, v
     """
     if explain and out is None:
         out = check_output_folder(ctx, None, Path("course-output") / "predict")
-    from course.quiet import quiet_tensorflow
-
-    quiet_tensorflow(verbose)
     import matplotlib
 
     matplotlib.use("Agg")  # the figures are files; predict never opens windows
-    from course.data import DataError
-    from course.predict import load_model, predict_files
+    from course.predict import predict_files
 
-    try:
-        network, description = load_model(model, source=source, data_dir=data_dir, seed=seed)
-    except DataError as error:
-        raise click.ClickException(str(error)) from None
-    click.echo(f"Model: {description}", err=True)
+    def network():  # only once an image could be read: TensorFlow takes seconds to import
+        from course.quiet import quiet_tensorflow
+
+        quiet_tensorflow(verbose)
+        from course.data import DataError
+        from course.predict import load_model
+
+        try:
+            loaded, description = load_model(model, source=source, data_dir=data_dir, seed=seed)
+        except DataError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"Model: {description}", err=True)
+        return loaded
+
     failed = 0
     for prediction in predict_files(network, images, out if explain else None):
         failed += bool(prediction.error)

@@ -89,10 +89,10 @@ def explanation_path(out, path, taken):
     return candidate
 
 
-def predict_files(model, paths, explain_to=None):
-    """One Prediction per path, in order; with explain_to (a folder), one figure per readable image."""
-    from course.explain import probabilities, saliency
-
+def predict_files(load_model, paths, explain_to=None):
+    """One Prediction per path, in order; with explain_to (a folder), one figure per readable image.
+    `load_model()` gives the model, asked for only once some image could be read: a mistyped file name is
+    answered at once, not after a model loads or trains."""
     predictions, readable = [], {}
     for path in paths:
         try:
@@ -101,10 +101,14 @@ def predict_files(model, paths, explain_to=None):
             predictions.append(Prediction(str(path), error=str(error)))
             continue
         predictions.append(Prediction(str(path)))
-    if readable:
-        images = [steps[MNISTIFIED] for steps in readable.values()]
-        for index, p in zip(readable, probabilities(model, images)):
-            predictions[index].probabilities = [float(v) for v in p]
+    if not readable:
+        return predictions
+    model = load_model()
+    from course.explain import probabilities, saliency  # Keras, imported with the model
+
+    images = [steps[MNISTIFIED] for steps in readable.values()]
+    for index, p in zip(readable, probabilities(model, images)):
+        predictions[index].probabilities = [float(v) for v in p]
     if explain_to is not None:
         import matplotlib.pyplot as plt
 

@@ -2,6 +2,8 @@
 
 import json
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -146,6 +148,18 @@ def test_bad_files_get_one_line_each_and_the_others_are_still_read(tmp_path):
     good, blank = map(json.loads, result.stdout.splitlines())
     assert good["prediction"] == 7
     assert blank == {"file": str(tmp_path / "blank.png"), "error": "no ink found: the image is blank or has no contrast"}
+
+
+def test_a_mistyped_file_name_is_answered_before_any_model_or_tensorflow_loads(tmp_path):
+    probe = ("import sys\nfrom course.cli import cli\n"
+             "try:\n    cli.main(['predict', 'mistyped.png'], standalone_mode=False)\n"
+             "except SystemExit as stop:\n    print('exit', stop.code)\n"
+             "print('TF-LOADED' if 'tensorflow' in sys.modules else 'TF-ABSENT')")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, cwd=tmp_path,
+                            env={**os.environ, "COURSE_HOME": str(tmp_path / "home")})
+    assert result.stdout.split() == ["exit", "1", "TF-ABSENT"]
+    assert result.stderr.splitlines()[0] == "Error: mistyped.png: no such file"
+    assert not (tmp_path / "home" / "models").exists()  # nothing was trained
 
 
 def test_explain_saves_one_figure_per_image_and_never_reuses_a_name(tmp_path):
