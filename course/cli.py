@@ -111,6 +111,19 @@ def check_output_folder(ctx, param, value):
     return Path(value)
 
 
+def summary_file(ctx, param, value):
+    """--summary-json: a new file, or a summary a lesson wrote before; never a file of the learner's own."""
+    from course.story import is_summary
+
+    if value is None:
+        return None
+    if Path(value).exists() and not is_summary(value):
+        raise LearnerError(f"{inert(value)} exists and holds something other than a lesson's summary: give "
+                           f"--summary-json a new file name (it would be written over)")
+    check_output_folder(ctx, param, Path(value).resolve().parent)
+    return value
+
+
 @cli.command()
 @click.argument("number", type=int)
 @click.option("--data", "source", type=click.Choice(DATA_SOURCES), default="auto", show_default=True,
@@ -126,7 +139,7 @@ def check_output_folder(ctx, param, value):
               help="Folder for the figures (default: ./course-output/lesson-N).")
 @click.option("--show/--no-show", default=None,
               help="Open the figures in windows at the end (default: when a display is available).")
-@click.option("--summary-json", type=click.Path(dir_okay=False),
+@click.option("--summary-json", type=click.Path(dir_okay=False), callback=summary_file,
               help="Also write the summary (data, each model's accuracy, figures) to this JSON file.")
 @click.option("--retrain", is_flag=True,
               help="Train every model again instead of loading it from the model cache.")
@@ -144,8 +157,6 @@ def lesson(ctx, number, source, data_dir, quick, epochs, seed, out, show, summar
         check_digit_image(image)
     if out is None:
         out = check_output_folder(ctx, None, default_output(number))
-    if summary_json:
-        check_output_folder(ctx, None, Path(summary_json).resolve().parent)
     from course.runner import run_lesson
 
     run_lesson(chosen, source=source, data_dir=data_dir, quick=quick, epochs=epochs, seed=seed,
@@ -433,7 +444,7 @@ def keep_backup(target):
 @click.option("--out", type=click.Path(file_okay=False), default=".", show_default=True, callback=check_output_folder,
               help="Folder to write lesson-N.ipynb into.")
 @click.option("--force", is_flag=True, help="Write over a notebook you changed (yours is kept as a numbered backup).")
-@click.option("--summary-json", type=click.Path(dir_okay=False),
+@click.option("--summary-json", type=click.Path(dir_okay=False), callback=summary_file,
               help="The notebook's last lesson cell also writes the summary (accuracies, numbers) to this file.")
 def notebook(number, every, source, data_dir, quick, seed, out, force, summary_json):
     """Write lesson NUMBER as a Jupyter notebook (lesson-NUMBER.ipynb) with its real code and exercises.

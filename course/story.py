@@ -37,6 +37,21 @@ def plain(value):
     raise TypeError(f"{type(value).__name__} cannot be written as JSON")
 
 
+SUMMARY_LARGEST = 10_000_000  # bytes: a lesson's summary is a few KB; a larger file is something else
+
+
+def is_summary(path):
+    """True when the file at `path` holds a summary a lesson wrote (`--summary-json`), which a lesson may write
+    over; False for anything else of the learner's."""
+    try:
+        if Path(path).stat().st_size > SUMMARY_LARGEST:
+            return False
+        written = json.loads(Path(path).read_bytes())
+    except (OSError, ValueError):
+        return False
+    return isinstance(written, dict) and {"lesson", "models", "measured"} <= written.keys()
+
+
 class Story:
     def __init__(self, lesson, title, digits, out_dir, *, seed, quick=False, epochs=None, show=False,
                  retrain=False, image=None, inline=False):

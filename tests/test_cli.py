@@ -46,6 +46,8 @@ def test_list_names_every_lesson_and_its_question():
     (["predict", "{file}", "--model", "svm"], "'svm' is not one of"),
     (["predict", "{file}", "--seed", "-1"], "-1 is not in the range 0<=x<=4294967295"),
     (["lesson", "1", "--seed", str(2**32)], "is not in the range 0<=x<=4294967295"),
+    (["lesson", "1", "--summary-json", "{file}"], "a-file exists and holds something other than a lesson's summary"),
+    (["notebook", "1", "--summary-json", "{file}"], "holds something other than a lesson's summary"),
 ])
 def test_bad_arguments_get_one_line_and_exit_status_2(tmp_path, args, says):
     (tmp_path / "a-file").write_text("")

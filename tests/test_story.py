@@ -3,7 +3,7 @@ import json
 import numpy as np
 
 from course.data import load_sample
-from course.story import Story, agreement, points
+from course.story import Story, agreement, is_summary, points
 
 
 def test_agreement_is_claimed_only_within_the_tolerance():
@@ -22,3 +22,12 @@ def test_measured_numbers_reach_the_summary_json(tmp_path):
     story.write_summary(tmp_path / "summary.json")
     measured = json.loads((tmp_path / "summary.json").read_text())["measured"]
     assert measured == {"difference": 0.25, "counts": [1, 2], "votes": [{"row": 3}]}
+
+
+def test_only_a_lessons_summary_may_be_written_over(tmp_path):
+    story = Story(1, "test", load_sample().head(10, 10), tmp_path, seed=0)
+    story.write_summary(tmp_path / "summary.json")
+    (tmp_path / "notes.py").write_text("def sigmoid(z):\n    return z\n")
+    (tmp_path / "other.json").write_text('{"lesson": 1}')
+    assert is_summary(tmp_path / "summary.json")
+    assert not any(is_summary(tmp_path / name) for name in ("notes.py", "other.json", "missing.json"))
