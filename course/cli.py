@@ -551,15 +551,17 @@ def check_command(arguments, watch, timeout, memory_mb):
     try:
         while True:
             seen = file_state(path)
-            run_check(exercise, code, timeout, memory_mb)
+            if code is not None:
+                run_check(exercise, code, timeout, memory_mb)
             while file_state(path) == seen:
                 time.sleep(0.3)
             time.sleep(0.1)  # let an editor finish writing before we read
             click.echo("\n" + "-" * 60)
             try:
                 code = read_solution(path)
-            except LearnerError as error:  # gone, or a notebook half-saved: the last version is checked again
-                click.echo(f"Error: {error.format_message()}")
+            except LearnerError as error:  # gone, or a notebook half-saved: nothing to check until the next save
+                click.echo(f"Error: {error.format_message()} (waiting for it to be saved again)")
+                code = None
     except KeyboardInterrupt:
         click.echo("\nStopped watching.")
         return 0

@@ -90,7 +90,7 @@ def test_numpy_check_does_not_import_tensorflow(tmp_path):
     assert result.stdout.strip().splitlines()[-1] == "TF-ABSENT 0", result.stdout + result.stderr
 
 
-def test_watch_rechecks_on_save_even_by_rename_and_stops_cleanly_on_ctrl_c(tmp_path):
+def test_watch_rechecks_on_save_even_by_rename_waits_while_the_file_is_gone_and_stops_on_ctrl_c(tmp_path):
     path = tmp_path / "ex2_1_relu.py"
     path.write_text(RIGHT_RELU.replace("np.maximum(z, 0)", "z"))
     watcher = started_as_from_a_terminal(["course", "check", "--watch", str(path)], stdout=subprocess.PIPE,
@@ -104,11 +104,15 @@ def test_watch_rechecks_on_save_even_by_rename_and_stops_cleanly_on_ctrl_c(tmp_p
         replacement.write_text(RIGHT_RELU)
         os.replace(replacement, path)  # how many editors save: write a new file, rename it over the old
         wait_until(lambda: "Passed!" in "".join(lines), watcher)
+        path.unlink()  # deleted: nothing is checked (not the last version read) until it is saved again
+        wait_until(lambda: "waiting for it to be saved again" in "".join(lines), watcher)
+        path.write_text(RIGHT_RELU.replace("np.maximum(z, 0)", "z"))
+        wait_until(lambda: "".join(lines).count("Stuck?") == 2, watcher)
         watcher.send_signal(signal.SIGINT)
         assert watcher.wait(timeout=300) == 0, "".join(lines)
     finally:
         watcher.kill()  # a failed test leaves no watcher behind
     reader.join(timeout=300)
     output = "".join(lines)
-    assert output.count("Checking") == 2
+    assert output.count("Checking") == 3 and output.count("Passed!") == 1
     assert "Stopped watching." in output
