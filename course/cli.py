@@ -534,6 +534,11 @@ def check_command(arguments, watch, timeout, memory_mb):
         raise click.UsageError("give at most an exercise id and a file")
     path = Path(arguments[-1])
     if not path.exists():
+        from course.exercises import EXERCISES
+
+        if len(arguments) == 1 and arguments[0] in EXERCISES:  # the file forgotten
+            raise LearnerError(f"name the file to check too: course check {arguments[0]} FILE "
+                               f"(`course exercise {arguments[0]}` writes a starter file)")
         raise LearnerError(f"{inert(path)} does not exist")
     if not path.is_file():
         raise LearnerError(f"{inert(path)} is not a file")

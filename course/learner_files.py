@@ -13,6 +13,9 @@ from pathlib import Path
 from course.sandbox import LearnerCode
 
 HEADER = "# course exercise:"
+# Bytes: a solution is a few KB of Python, a notebook more with its figures; a larger file is no solution,
+# and reading it whole (a photo handed over by mistake) would fill the memory.
+LARGEST_PYTHON, LARGEST_NOTEBOOK = 1_000_000, 50_000_000
 PYTHON_CELL_MAGICS = ("%%time", "%%timeit", "%%capture")  # the cell below the line is still Python
 
 
@@ -23,13 +26,17 @@ class LearnerFileError(ValueError):
 def read_code(path):
     """The code in `path` (a .py file or an .ipynb notebook), read once: later edits do not change a check."""
     path = Path(path)
+    notebook = path.suffix.lower() == ".ipynb"
+    largest = LARGEST_NOTEBOOK if notebook else LARGEST_PYTHON
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            data = file.read(largest + 1)
     except OSError as error:
         raise LearnerFileError(f"{path} cannot be read ({error.strerror})") from None
-    if path.suffix.lower() != ".ipynb":
-        return LearnerCode(path, data)
-    return _notebook_code(path, data)
+    if len(data) > largest:
+        raise LearnerFileError(f"{path} is over {largest // 1_000_000} MB: no {'notebook' if notebook else 'Python'} "
+                               f"solution is that large (is it the file you meant?)")
+    return _notebook_code(path, data) if notebook else LearnerCode(path, data)
 
 
 def _notebook_code(path, data):

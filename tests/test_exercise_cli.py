@@ -59,7 +59,10 @@ def test_check_exit_status_progress_and_solution(tmp_path):
 
 def test_check_usage_errors_exit_2(tmp_path):
     (tmp_path / "plain.py").write_text("def relu(z):\n    return z\n")
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8" * 1_000_000)  # handed over by mistake
     for args, says in ((["check", str(tmp_path / "missing.py")], "does not exist"),
+                       (["check", "1.2"], "name the file to check too: course check 1.2 FILE"),
+                       (["check", "1.2", str(tmp_path / "photo.jpg")], "photo.jpg is over 1 MB"),
                        (["check", str(tmp_path)], "is not a file"),
                        (["check", str(tmp_path / "plain.py")], "no `# course exercise: ID` line"),
                        (["check", "9.9", str(tmp_path / "plain.py")], "there is no exercise '9.9'")):
