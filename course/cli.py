@@ -8,6 +8,7 @@ and TensorFlow are imported inside the commands that need them, so
 import functools
 import math
 import os
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -470,7 +471,8 @@ def notebook(number, every, source, data_dir, quick, seed, out, force, summary_j
                                    f"use --force to write a fresh one (yours is kept as a backup)")
             click.echo(f"Your previous notebook is kept as {keep_backup(target)}.")
         nbformat.write(notebook, str(target))
-        click.echo(f"Wrote {target}: lesson {lesson.number}, {lesson.title}. Open it with `jupyter notebook {target}`.")
+        click.echo(f"Wrote {target}: lesson {lesson.number}, {lesson.title}. "
+                   f"Open it with `jupyter notebook {shlex.quote(str(target))}`.")
 
 
 @cli.command("exercises")
@@ -507,7 +509,7 @@ def start_exercise(exercise_id, folder, force):
         click.echo(f"Your previous file is kept as {keep_backup(target)}.")
     target.write_text(exercise.starter())
     click.echo(f"Wrote {target}: {exercise.title}. Open it, write `{exercise.signature}`, then run "
-               f"`course check {target}`.")
+               f"`course check {shlex.quote(str(target))}`.")
 
 
 def finite_seconds(ctx, param, value):

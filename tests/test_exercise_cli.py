@@ -1,6 +1,8 @@
 """The exercise commands as a learner uses them."""
 
 import os
+import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -39,6 +41,13 @@ def test_starter_file_never_overwrites_the_learners_work(tmp_path):
     assert (tmp_path / "ex1_2_sigmoid.py.~1~").read_text() == "my work"
     assert invoke("exercise", "1.2", "--dir", str(tmp_path), "--force").exit_code == 0
     assert (tmp_path / "ex1_2_sigmoid.py.~2~").exists()
+
+
+def test_the_command_it_suggests_can_be_pasted_whatever_the_folder_is_called(tmp_path):
+    folder = tmp_path / "my work (week 1)"
+    written = invoke("exercise", "1.2", "--dir", str(folder))
+    suggested = re.search(r"run `(course check .*)`\.", written.output).group(1)
+    assert shlex.split(suggested) == ["course", "check", str(folder / "ex1_2_sigmoid.py")]
 
 
 def test_check_exit_status_progress_and_solution(tmp_path):
