@@ -22,6 +22,7 @@ MNIST_BOX = 20  # MNIST digits were scaled to fit a 20x20 box, then centred by m
 MNISTIFIED = f"centred in {MNIST_SIZE}x{MNIST_SIZE}"  # the name of mnistify's last step: its result
 PAGE_FOUND, LINES_REMOVED, STROKES_MATCHED = "page found", "lines removed", "strokes made MNIST's width"
 CLOSER_LOOK, HOLES_LEFT_OUT = "looked at closer", "punched holes left out"
+DESK_LEFT_OUT = "desk beside the page left out"
 # Stroke width over the digit's size: MNIST's median (measured on the sample), the width above which a
 # digit's strokes are thinned to it (a felt pen, or a small digit enlarged into a blur), and the width
 # below which they are thickened to it (a ballpoint pen; MNIST's thinnest 1% are 10%).
@@ -46,12 +47,14 @@ RIM_MARK_SHARE = 0.1  # of the ink: a mark along the rim holding less is the she
 MARK_CLEARLY = 2  # times: the pen's marks stand out this much more one way than anything the other way
 MARK_SURROUNDINGS = 15  # pixels of a half-size copy: the paper around a mark, where it outweighs the strokes
 LONG_MARK = 0.25  # of the page's shorter side: a mark this long is a line, or what is left of one
+DESK_STRIP = 0.1  # of the picture's shorter side: a strip of desk beside a page that fills the picture lies within
 JOINED_SHARE = 0.01  # of a sheet: closing its gaps added more than this, mostly dark: a desk's pattern joined
 DESK_COLOUR = 0.1  # of vividness: a coloured desk is this much more coloured than the white paper lying on it
 SMOOTH_AROUND = 0.1  # of what lies around a sheet found by its smoothness: at most this much is paper
 SMOOTH_SHEET_LARGEST = 0.75  # of the picture: a sheet found by its smoothness leaves the rest to the desk
 LINE_ANGLES = np.arange(-12, 13, 2)  # degrees from the rows (and columns) a paper's lines may run, then refined
 LINE_WIDTH = 0.02  # of the page's height: a ruled line is at most this thick (plus 2 pixels of blur)
+LINE_LIGHTER_THAN = 0.6  # of the pen's ink: a paper's line is lighter than this
 WIDE_LINE_LIGHTER_THAN = 0.4  # a band wider than LINE_WIDTH is cleared only when its ink is under this
 LINE_SEARCH_PIXELS = 3000  # inked pixels looked at to find the lines' direction
 
@@ -168,8 +171,9 @@ def mnistify_steps(image):
     """Every stage of `mnistify`, in order, as {name: 2-D array}; the last one is the result.
 
     original -> grayscale (shrunk to `working_side` pixels when larger) -> page found (cut to the
-    sheet; what lies around it, like a desk, is left out) -> ink made high -> lines removed (ruled or
-    squared paper) -> cropped (to the digit's clear ink, specks of dust left out) -> looked at closer (only
+    sheet; what lies around it, like a desk, is left out) -> ink made high -> desk beside the page left out
+    (only for a page that fills the picture but for a strip of desk along its edge: `desk_strip_cleared`) ->
+    lines removed (ruled or squared paper) -> punched holes left out (only when there are some) -> cropped (to the digit's clear ink, specks of dust left out) -> looked at closer (only
     when shrinking left the digit small: `closer_look`) -> strokes made MNIST's width (when much fatter or
     thinner) -> fitted into 20x20 -> centred in 28x28.
     `steps_explained` says in a sentence what each did. Raises NoInkError (a ValueError) when
@@ -195,8 +199,11 @@ def _digit_found(original):
         gray = fit_into_box(gray, working_side(gray.shape))
     page, sheet, cut = page_found(gray, colour=shrunk)
     ink = rim_cleared(ink_high(page), sheet)
-    unlined = lines_removed(ink, sheet)
-    steps = {"original": original, "grayscale": gray, PAGE_FOUND: page, "ink made high": ink, LINES_REMOVED: unlined}
+    steps = {"original": original, "grayscale": gray, PAGE_FOUND: page, "ink made high": ink}
+    without_desk = desk_strip_cleared(ink) if sheet.all() else ink
+    if without_desk is not ink:
+        steps[DESK_LEFT_OUT] = ink = without_desk
+    steps[LINES_REMOVED] = unlined = lines_removed(ink, sheet)
     holes = punched_holes(unlined)
     if holes.any():
         steps[HOLES_LEFT_OUT] = unlined = np.where(holes, 0, unlined)
@@ -247,12 +254,14 @@ def steps_explained(steps):
     """One sentence per step of `mnistify_steps`, computed from the arrays it returned: {name: sentence}."""
     original, gray, page = steps["original"], steps["grayscale"], steps[PAGE_FOUND]
     ink, unlined, cropped = steps["ink made high"], steps[LINES_REMOVED], steps["cropped"]
+    lined = steps.get(DESK_LEFT_OUT, ink)  # what the lines were looked for in
     digit = steps.get(CLOSER_LOOK, cropped)  # what the strokes were matched on
     left_out = (unlined > 0) & (steps[HOLES_LEFT_OUT] == 0) if HOLES_LEFT_OUT in steps else np.zeros((1, 1), bool)
     holes = sum(1 for _ in marks_of(left_out))
     fitted = steps[f"fitted into {MNIST_BOX}x{MNIST_BOX}"]
     whole = np.array_equal(page, gray)
-    cleared = int(np.count_nonzero((ink > 0) & (unlined == 0)))
+    strip = int(np.count_nonzero((ink > 0) & (lined == 0)))
+    cleared = int(np.count_nonzero((lined > 0) & (unlined == 0)))
     matched, width = steps[STROKES_MATCHED], stroke_width(digit)
     form = {2: "grayscale", 3: "colour"}.get(original.ndim, "colour")
     way_round = "dark ink on light" if paper_is_light(page) else "light ink on dark"
@@ -273,7 +282,9 @@ def steps_explained(steps):
                                                  "marks along its rim (its edge, its shadow) do not count."),
         LINES_REMOVED: ("no ruled or squared lines were found." if cleared == 0 else
                         f"{cleared:,} pixels of long, straight lines lighter than the pen were cleared "
-                        f"({cleared / np.count_nonzero(ink):.0%} of the ink); where the pen crosses a line it stays."),
+                        f"({cleared / np.count_nonzero(lined):.0%} of the ink); where the pen crosses a line it stays."),
+        DESK_LEFT_OUT: f"a long dark strip along the picture's edge ({strip:,} pixels) is a desk beside the page, "
+                       f"not ink: left out.",
         HOLES_LEFT_OUT: f"{holes} round marks of one size in a row along the page's edge are a binder's punched "
                         f"holes, not ink: left out.",
         "cropped": f"cropped to the digit, {cropped.shape[1]}x{cropped.shape[0]} pixels; specks of dust "
@@ -838,6 +849,27 @@ def rim_cleared(ink, sheet):
     return ink / ink.max() if ink.max() > 0 else ink
 
 
+def desk_strip_cleared(ink):
+    """The ink of a page that fills the picture, without a strip of desk along the picture's edge (a page
+    photographed close up, a sliver of the dark desk beside it): a long mark (LONG_MARK) as dark as a pen's (a
+    paper's faint line is left to `lines_removed`) that runs along the picture's edge for LONG_MARK of its
+    shorter side and lies within DESK_STRIP of it (three quarters of it or more) goes, when other ink is left
+    (the digit). A stroke of a tightly cropped digit, or a paper's lines joined to the digit, reach the edge but
+    lie mostly further in, and a digit that is all one mark stays."""
+    band = max(1, round(DESK_STRIP * min(ink.shape)))
+    near_edge, on_edge = np.ones(ink.shape, dtype=bool), np.ones(ink.shape, dtype=bool)
+    near_edge[band:-band, band:-band] = on_edge[1:-1, 1:-1] = False
+    strips = [(where, mark) for where, mark, long in marks_of(ink)
+              if long and ink[where][mark].max() >= LINE_LIGHTER_THAN and np.mean(near_edge[where][mark]) >= 0.75
+              and np.count_nonzero(on_edge[where][mark]) >= LONG_MARK * min(ink.shape)]
+    if not strips or sum(np.count_nonzero(mark) for _, mark in strips) == np.count_nonzero(ink):
+        return ink
+    ink = ink.copy()
+    for where, mark in strips:
+        ink[where][mark] = 0
+    return ink / ink.max()
+
+
 def marks_of(ink):
     """Each separate mark of ink (its pixels touching side by side or corner to corner), as (its box: a pair of
     slices, its pixels in that box: a mask, whether it is long: LONG_MARK of the picture's shorter side or more).
@@ -850,7 +882,7 @@ def marks_of(ink):
         yield where, mark, max(mark.shape) >= LONG_MARK * min(ink.shape)
 
 
-def lines_removed(ink, sheet=None, coverage=0.5, lighter_than=0.6):
+def lines_removed(ink, sheet=None, coverage=0.5, lighter_than=LINE_LIGHTER_THAN):
     """The ink without the lines of ruled or squared paper; where the pen crosses a line, the pen stays.
 
     A line is thin, long and lighter than the pen. The lines' direction is the angle (within

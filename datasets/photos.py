@@ -9,7 +9,8 @@ MNIST's training set never saw):
   ballpoint, whose hairline is a small share of a large digit's size;
 - the paper: white, cream, or a yellow sticky note; plain, ruled or squared, its
   lines thin, long and lighter than the pen, and free to cross the digit;
-- the framing: the page fills the frame, or the sheet lies on a desk (dark
+- the framing: the page fills the frame (or all of it but a strip of the desk
+  along one side), or the sheet lies on a desk (dark
   wood, grey, white) with its edges and its shadow in the frame, turned a little;
   photographed from further away, a sticky note is a small part of the frame; or
   the desk has a pattern as light as the paper in places (light wood's grain, a
@@ -63,6 +64,7 @@ CONDITIONS = {
     "sheet on a keyboard": {"desk": "keyboard"},
     "ruled page lit from one side": {"ruling": "ruled", "side_lit": True},
     "squared page lit from one side": {"ruling": "squared", "side_lit": True},
+    "ruled page close up, a strip of desk beside it": {"ruling": "ruled", "desk_strip": True},
 }
 CANVASES = ("transparent", "white", "black")
 EXAMPLE_DIGIT, EXAMPLE_SEED = 9, 7  # lesson 4's example: the first 9 of MNIST's test set; the seed frames it
@@ -191,6 +193,19 @@ def tilted(photo, rng):
     return np.asarray(turned, dtype=np.float32)[margin_h:height - margin_h, margin_w:width - margin_w]
 
 
+def desk_beside(photo, rng, desk):
+    """The page photographed close up, a strip of the desk it lies on showing along one side: the page's edge
+    runs askew, the strip 1-4% of the picture across at one end and 4-9% at the other."""
+    turns = int(rng.integers(4))  # which side: the strip is drawn along the left one, the picture turned
+    page = np.rot90(photo, turns)
+    height, width = page.shape[:2]
+    ends = rng.uniform(0.01, 0.04), rng.uniform(0.04, 0.09)
+    strip_width = width * np.linspace(*(ends if rng.random() < 0.5 else ends[::-1]), height)
+    on_desk = np.arange(width)[None, :] < strip_width[:, None]
+    page = np.where(on_desk[..., None], desk_surface((height, width), rng, desk), page)
+    return np.rot90(page, -turns)
+
+
 def camera(photo, rng, dim=False, side_lit=False):
     """Light falling off across the picture (by 5-35%; `side_lit`, from a window beside the desk: 35-60%), a
     slightly soft focus, sensor grain and JPEG compression; `dim`: a dim room, where the photo comes out at a
@@ -212,17 +227,22 @@ def camera(photo, rng, dim=False, side_lit=False):
     return np.asarray(Image.open(compressed).convert("RGB"))
 
 
-def photograph(ink, rng, pen=None, paper="white", ruling=None, desk=None, far=False, dim=False, side_lit=False):
+def photograph(ink, rng, pen=None, paper="white", ruling=None, desk=None, far=False, dim=False, side_lit=False,
+               desk_strip=False):
     """A phone photo (h, w, 3) uint8 of `ink` (a digit, ink high: MNIST uint8, 0-1 floats or UCI counts).
 
     pen: a PENS name, or None for any of WIDE_PENS (never the ballpoint, whose condition names it);
     paper: a PAPERS name; ruling: None, "ruled" or "squared";
     desk: None (the page fills the frame), a DESKS name, or "any" (one of PLAIN_DESKS); far: the sheet
     on the desk seen from further away (`on_desk`; a page that fills the frame has no distance to
-    change); dim: taken in a dim room; side_lit: lit from one side, the light falling off further (`camera`).
+    change); desk_strip: the page fills the frame but for a strip of a dark or grey desk along one side
+    (`desk_beside`); dim: taken in a dim room; side_lit: lit from one side, the light falling off further
+    (`camera`).
     """
     if far and not desk:
         raise ValueError("far=True needs a desk: only a sheet on a desk can be seen from further away")
+    if desk_strip and desk:
+        raise ValueError("desk_strip=True is for a page that fills the frame (desk=None)")
     pen = pen or rng.choice(WIDE_PENS)
     strokes = enlarge(ink, int(rng.integers(56, 150)))
     if pen == "ballpoint pen":
@@ -232,6 +252,8 @@ def photograph(ink, rng, pen=None, paper="white", ruling=None, desk=None, far=Fa
         photo = on_desk(sheet, rng, rng.choice(PLAIN_DESKS) if desk == "any" else desk, far)
     else:
         photo = tilted(sheet, rng)
+        if desk_strip:
+            photo = desk_beside(photo, rng, rng.choice(("dark wood", "grey desk")))
     return camera(photo, rng, dim, side_lit)
 
 

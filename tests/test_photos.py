@@ -16,11 +16,11 @@ from course.cli import cli
 from course.data import load_sample
 from course.datasets.handwriting import load_uci_digits
 from course.datasets.photos import CANVASES, drawing, enlarge, hairline, photograph
-from course.preprocess import (LINES_REMOVED, MNISTIFIED, PAGE_FOUND, STROKES_MATCHED, WORKING_SIDE,
+from course.preprocess import (DESK_LEFT_OUT, LINES_REMOVED, MNISTIFIED, PAGE_FOUND, STROKES_MATCHED, WORKING_SIDE,
                                centre_by_mass, fit_into_box, lines_removed, mnistify, mnistify_steps, page_found,
                                paper_is_light, shrunk_to_working_side, steps_explained, stroke_width, to_grayscale,
                                vividness)
-from helpers import unseen_digits
+from helpers import on_paper, unseen_digits
 
 SAMPLE = load_sample()
 PHOTOS = {
@@ -38,6 +38,8 @@ PHOTOS = {
     "squared paper": {"ruling": "squared"},
     # The lit part of the page, brighter than the rest and ending on a line, is not taken for a sheet on a desk.
     "squared page lit from one side": {"ruling": "squared", "side_lit": True},
+    # The strip of desk along the picture's edge is no ink: the digit is cropped, not the strip.
+    "ruled page close up, a strip of desk beside it": {"ruling": "ruled", "desk_strip": True},
     "pencil on cream paper": {"pen": "pencil", "paper": "cream"},
     # Desks with a pattern as light as the paper in places, joined to the sheet where it is as light: the sheet
     # is found without those parts, or by its smoothness, or (a red tablecloth) by being lighter and greyer, and
@@ -84,6 +86,19 @@ def test_a_full_size_phone_photo_is_shrunk_first_and_reads_as_the_small_one():
         assert steps_explained(steps)["grayscale"].endswith(
             f"shrunk to {steps['grayscale'].shape[1]}x{steps['grayscale'].shape[0]}, which is enough and quick.")
         assert likeness(steps[MNISTIFIED], mnistify(photo)) > 0.9
+
+
+def test_a_strip_of_desk_beside_a_page_close_up_is_left_out_in_a_step_of_its_own():
+    digits, _ = unseen_digits(3, seed=11)
+    for digit in digits:
+        page = on_paper(digit, height=280, width=220, top=90, left=70)
+        page[:, :6] = 60  # a dark desk along the left edge of a page photographed close up (too little for a sheet)
+        steps = mnistify_steps(page)
+        assert DESK_LEFT_OUT in steps and not steps[DESK_LEFT_OUT][:, :6].any()
+        strip = np.count_nonzero(steps["ink made high"][:, :6])
+        assert steps_explained(steps)[DESK_LEFT_OUT].startswith(f"a long dark strip along the picture's edge "
+                                                                f"({strip:,} pixels) is a desk beside the page")
+        assert likeness(steps[MNISTIFIED], mnistify(digit)) > 0.8
 
 
 def sheet_found(photo):

@@ -228,6 +228,21 @@ def test_the_paper_is_closed_over_as_scipys_grey_closing_would_close_it_with_squ
                                       ndimage.grey_opening(picture, size=square))
 
 
+def test_a_strip_of_desk_along_the_pictures_edge_goes_and_a_digit_reaching_the_edge_stays():
+    from course.preprocess import desk_strip_cleared
+
+    ink = np.zeros((100, 80), dtype=np.float32)
+    ink[:, :6] = 1.0  # a dark desk beside a page photographed close up
+    ink[40:60, 38:41] = 0.8  # the digit, a 1
+    cleared = desk_strip_cleared(ink)
+    assert not cleared[:, :6].any() and np.all(cleared[40:60, 38:41] == 1.0)  # the digit's ink is the strongest now
+    faint = np.where(ink == 1.0, 0.3, ink)  # a paper's faint line along the edge: `lines_removed` decides
+    np.testing.assert_array_equal(desk_strip_cleared(faint), faint)
+    seven = np.zeros((40, 30), dtype=np.float32)
+    seven[:4, :], seven[:, 22:26] = 1.0, 1.0  # tightly cropped: its bar lies along the top edge, its stem further in
+    np.testing.assert_array_equal(desk_strip_cleared(seven), seven)
+
+
 def test_specks_of_dust_around_the_digit_are_not_part_of_it():
     clean = stroke_canvas(300, 240, 60, 60, 160)
     dusty = clean.copy()
