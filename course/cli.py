@@ -544,14 +544,18 @@ def check_command(arguments, watch, timeout, memory_mb):
         raise LearnerError(f"{inert(path)} does not exist")
     if not path.is_file():
         raise LearnerError(f"{inert(path)} is not a file")
-    from course.learner_files import exercise_named_in
+    from course.learner_files import cells_of_exercise, exercises_named_in
 
     code = read_solution(path)
-    exercise_id = arguments[0] if len(arguments) == 2 else exercise_named_in(code)
-    if exercise_id is None:
+    named = exercises_named_in(code)
+    if len(arguments) == 1 and not named:
         raise LearnerError(f"{inert(path)} has no `# course exercise: ID` line; name the exercise: "
-                           f"course check ID {inert(path)}")
-    exercise = find_exercise(exercise_id)
+                           f"course check ID {shlex.quote(inert(path))}")
+    if len(arguments) == 1 and len(named) > 1:
+        raise LearnerError(f"{inert(path)} holds exercises {', '.join(map(inert, named))}: name the one to check, "
+                           f"as in course check {inert(named[-1])} {shlex.quote(inert(path))}")
+    exercise = find_exercise(arguments[0] if len(arguments) == 2 else named[0])
+    code = cells_of_exercise(code, exercise.id)
     if not watch:
         return 0 if run_check(exercise, code, timeout, memory_mb) else 1
     click.echo(f"Watching {inert(path)}: every save is checked again. Ctrl-C stops.")
@@ -565,7 +569,7 @@ def check_command(arguments, watch, timeout, memory_mb):
             time.sleep(0.1)  # let an editor finish writing before we read
             click.echo("\n" + "-" * 60)
             try:
-                code = read_solution(path)
+                code = cells_of_exercise(read_solution(path), exercise.id)
             except LearnerError as error:  # gone, or a notebook half-saved: nothing to check until the next save
                 click.echo(f"Error: {error.format_message()} (waiting for it to be saved again)")
                 code = None

@@ -77,12 +77,37 @@ def _python_lines(cell):
     return ["" if line.lstrip().startswith(("%", "!")) else line for line in lines]
 
 
-def exercise_named_in(code):
-    """The exercise id on a `# course exercise: ID` line near the top of the file or of a cell, or None."""
+def exercises_named_in(code):
+    """The exercise ids on `# course exercise: ID` lines near the top of the file or of each cell, in order,
+    each once: [] when there are none."""
     text = code.source.decode("utf-8-sig", errors="replace").splitlines()
     firsts = [start - 1 for start, _ in code.cells] if code.cells else [0]
-    for first in firsts:
-        for line in text[first:first + 5]:
-            if line.startswith(HEADER):
-                return line.split(":", 1)[1].strip() or None
-    return None
+    named = [line.split(":", 1)[1].strip() for first in firsts for line in text[first:first + 5]
+             if line.startswith(HEADER)]
+    return list(dict.fromkeys(name for name in named if name))
+
+
+def exercise_named_in(code):
+    """The first exercise id on a `# course exercise: ID` line (see `exercises_named_in`), or None."""
+    return next(iter(exercises_named_in(code)), None)
+
+
+def cells_of_exercise(code, exercise_id):
+    """A notebook whose cells name their exercises on their first line (as `course notebook` writes them): the
+    named cells up to the last one naming `exercise_id`. The lesson's own cells (which train its models) and the
+    cells that check stay out; earlier exercises' cells come along, as their functions may be called (exercise
+    1.3 calls your sigmoid of 1.2). Any other code as it is."""
+    if not code.cells:
+        return code
+    lines = code.source.decode("utf-8", errors="surrogatepass").split("\n")
+    ends = [start - 1 for start, _ in code.cells[1:]] + [len(lines)]
+    cells = [(number, lines[start - 1:end]) for (start, number), end in zip(code.cells, ends)]
+    named = [(number, cell) for number, cell in cells if cell[0].startswith(HEADER)]
+    names = [cell[0].split(":", 1)[1].strip() for _, cell in named]
+    if exercise_id not in names:
+        return code
+    kept, starts = [], []
+    for number, cell in named[:len(names) - names[::-1].index(exercise_id)]:
+        starts.append([len(kept) + 1, number])
+        kept.extend(cell)
+    return LearnerCode(code.path, "\n".join(kept).encode("utf-8", errors="surrogatepass"), starts)

@@ -25,6 +25,7 @@ from pathlib import Path
 import nbformat
 
 from course.exercises import EXERCISES
+from course.learner_files import HEADER
 
 INSTALL_HINT = ("# Without the course installed (a fresh Colab, say), install it first, from the folder\n"
                 "# that holds its setup.cfg:   %pip install -e .")
@@ -152,7 +153,9 @@ def exercise_cells(lesson_number):
         "and your progress is recorded in the same place (`course progress`).")]
     for exercise in exercises:
         cells.append(nbformat.v4.new_markdown_cell(f"### Exercise {exercise.id}: {exercise.title}\n\n{exercise.task}"))
-        cells.append(nbformat.v4.new_code_cell(exercise.starter().split("\n\n", 1)[1].lstrip("\n")))
+        # The cell names its exercise as a starter file does: `course check ID lesson-N.ipynb` checks it alone.
+        cells.append(nbformat.v4.new_code_cell(f"{HEADER} {exercise.id}\n"
+                                               + exercise.starter().split("\n\n", 1)[1].lstrip("\n")))
         cells.append(nbformat.v4.new_code_cell("from course.notebook import check\n\n"
                                                f"check({exercise.id!r}, {exercise.function})"))
     return cells

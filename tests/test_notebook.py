@@ -145,3 +145,21 @@ def test_a_check_cell_brings_the_learners_earlier_functions_along(tmp_path):
     assert outputs(notebook, "error") == []
     assert "Passed!" in printed(notebook.cells[2]), printed(notebook.cells[2])
     assert "takes the function you wrote" in printed(notebook.cells[3])
+
+
+def test_course_check_takes_the_lesson_notebook_and_runs_the_exercise_cells_alone(tmp_path):
+    assert CliRunner().invoke(cli, ["notebook", "1", "--data", "sample", "--out", str(tmp_path)]).exit_code == 0
+    path = tmp_path / "lesson-1.ipynb"
+    notebook = nbformat.read(str(path), as_version=4)
+    answers = {"1.2": EXERCISES["1.2"].solution(),  # 1.3 calls the sigmoid written in 1.2's cell
+               "1.3": "def predict_proba(X, w, b):\n    return sigmoid(X @ w + b)\n"}
+    for cell in notebook.cells:
+        for exercise_id, answer in answers.items():
+            if cell.source.startswith(f"# course exercise: {exercise_id}\n"):
+                cell.source = f"# course exercise: {exercise_id}\n{answer}"
+    nbformat.write(notebook, str(path))
+    result = CliRunner().invoke(cli, ["check", "1.3", str(path)])
+    assert result.exit_code == 0 and "3/3 checks passed" in result.output, result.output
+    assert "your code printed" not in result.output  # the lesson's own cells, which print its story, did not run
+    unnamed = CliRunner().invoke(cli, ["check", str(path)])
+    assert unnamed.exit_code == 2 and "holds exercises 1.1, 1.2, 1.3, 1.4: name the one to check" in unnamed.output
