@@ -26,6 +26,9 @@ class CourseGroup(click.Group):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         try:
             result = super().main(args, prog_name or "course", complete_var, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as asked:  # `course` or `course data` alone: the help, no error
+            click.echo(asked.ctx.get_help())
+            sys.exit(0)
         except click.UsageError as error:
             where = error.ctx.command_path if error.ctx else "course"
             click.echo(f"Error: {error.format_message()} (see `{where} --help`)", err=True)

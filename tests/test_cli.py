@@ -24,6 +24,13 @@ def test_fast_commands_do_not_import_tensorflow(args):
     assert result.stdout.strip().endswith("TF-ABSENT")
 
 
+@pytest.mark.parametrize("args", [[], ["data"]])
+def test_a_command_group_alone_shows_its_help_not_an_error(args):
+    result = CliRunner().invoke(cli, args, prog_name="course")
+    assert result.exit_code == 0 and result.output.startswith(f"Usage: course {' '.join(args)}".rstrip())
+    assert "Error" not in result.output and "Commands:" in result.output
+
+
 def test_list_names_every_lesson_and_its_question():
     result = CliRunner().invoke(cli, ["list"])
     assert result.exit_code == 0
