@@ -505,7 +505,8 @@ def start_exercise(exercise_id, folder, force):
     if problem:
         raise LearnerError(f"cannot write to {folder}: {problem}")
     target = Path(folder) / exercise.file
-    if target.exists():
+    untouched = target.is_file() and target.read_bytes() == exercise.starter().encode()  # nothing of theirs in it
+    if target.exists() and not untouched:
         if not force:
             raise LearnerError(f"{target} already exists and holds your work; use --force to start over "
                                f"(your file is kept as a backup)")
@@ -558,6 +559,9 @@ def check_command(arguments, watch, timeout, memory_mb):
         raise LearnerError(f"{inert(path)} holds exercises {', '.join(map(inert, named))}: name the one to check, "
                            f"as in course check {inert(named[-1])} {shlex.quote(inert(path))}")
     exercise = find_exercise(arguments[0] if len(arguments) == 2 else named[0])
+    if named and exercise.id not in named:
+        click.echo(f"Note: {inert(path)} names exercise {', '.join(map(inert, named))}; it is checked against "
+                   f"{exercise.id}, as you asked.")
     code = cells_of_exercise(code, exercise.id)
     if not watch:
         return 0 if run_check(exercise, code, timeout, memory_mb) else 1

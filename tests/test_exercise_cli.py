@@ -39,8 +39,11 @@ def test_starter_file_never_overwrites_the_learners_work(tmp_path):
     assert starter.read_text() == "my work"
     assert invoke("exercise", "1.2", "--dir", str(tmp_path), "--force").exit_code == 0
     assert (tmp_path / "ex1_2_sigmoid.py.~1~").read_text() == "my work"
+    assert invoke("exercise", "1.2", "--dir", str(tmp_path)).exit_code == 0  # the starter untouched: written again
+    assert not (tmp_path / "ex1_2_sigmoid.py.~2~").exists()
+    starter.write_text("more work")
     assert invoke("exercise", "1.2", "--dir", str(tmp_path), "--force").exit_code == 0
-    assert (tmp_path / "ex1_2_sigmoid.py.~2~").exists()
+    assert (tmp_path / "ex1_2_sigmoid.py.~2~").read_text() == "more work"
 
 
 def test_the_command_it_suggests_can_be_pasted_whatever_the_folder_is_called(tmp_path):
@@ -78,6 +81,14 @@ def test_check_usage_errors_exit_2(tmp_path):
         result = invoke(*args)
         assert result.exit_code == 2 and says in result.output, result.output
         assert len(result.output.strip().splitlines()) == 1
+
+
+def test_a_file_checked_against_another_exercise_than_it_names_gets_a_note(tmp_path):
+    path = tmp_path / "relu.py"
+    path.write_text(RIGHT_RELU)  # it names exercise 2.1
+    result = invoke("check", "2.2", str(path))
+    assert result.output.startswith(f"Note: {path} names exercise 2.1; it is checked against 2.2, as you asked.")
+    assert "Checking" in invoke("check", "2.1", str(path)).output.splitlines()[0]  # no note when they agree
 
 
 def test_hints_come_one_more_each_time():
