@@ -464,18 +464,23 @@ def notebook(number, every, source, data_dir, quick, seed, out, force, summary_j
 
     from course.notebook import is_written_as, lesson_notebook
 
+    kept = []  # the learner's notebooks, left as they are
     for lesson in lesson_catalogue().values() if every else [find_lesson(number)]:
         notebook = lesson_notebook(lesson, source=source, data_dir=data_dir, quick=quick, seed=seed,
                                    summary_json=summary_json)
         target = out / f"lesson-{lesson.number}.ipynb"
         if target.exists() and not is_written_as(target, notebook):
             if not force:
-                raise LearnerError(f"{target} exists and is not the notebook course wrote (you changed or ran it); "
-                                   f"use --force to write a fresh one (yours is kept as a backup)")
+                kept.append(str(target))
+                continue
             click.echo(f"Your previous notebook is kept as {keep_backup(target)}.")
         nbformat.write(notebook, str(target))
         click.echo(f"Wrote {target}: lesson {lesson.number}, {lesson.title}. "
                    f"Open it with `jupyter notebook {shlex.quote(str(target))}`.")
+    if kept:
+        one = len(kept) == 1
+        raise LearnerError(f"{', '.join(kept)} {'exists and is' if one else 'exist and are'} not the notebook course "
+                           f"wrote (you changed or ran it); use --force to write a fresh one (yours is kept as a backup)")
 
 
 @cli.command("exercises")

@@ -82,6 +82,10 @@ def test_a_notebook_the_learner_changed_is_never_written_over(tmp_path):
     assert "# mine" in path.read_text()
     assert write("--force").exit_code == 0
     assert "# mine" in (tmp_path / "lesson-1.ipynb.~1~").read_text() and "# mine" not in path.read_text()
+    path.write_text(path.read_text().replace("story.print_summary()", "story.print_summary()  # mine"))
+    every = CliRunner().invoke(cli, ["notebook", "--all", "--data", "sample", "--out", str(tmp_path)])
+    assert every.exit_code == 2 and every.output.strip().splitlines()[-1].startswith(f"Error: {path} exists and is not")
+    assert "# mine" in path.read_text() and (tmp_path / "lesson-4.ipynb").exists()  # the others are written
 
 
 def test_writing_every_notebook_imports_no_tensorflow(tmp_path):
