@@ -222,7 +222,7 @@ def predict(ctx, images, model, explain, out, as_json, source, data_dir, seed, v
     matplotlib.use("Agg")  # the figures are files; predict never opens windows
     from course.predict import predict_files
 
-    def network():  # only once an image could be read: TensorFlow takes seconds to import
+    def load_network():  # only once an image could be read: TensorFlow takes seconds to import
         from course.quiet import quiet_tensorflow
 
         quiet_tensorflow(verbose)
@@ -237,7 +237,7 @@ def predict(ctx, images, model, explain, out, as_json, source, data_dir, seed, v
         return loaded
 
     failed = 0
-    for prediction in predict_files(network, images, out if explain else None):
+    for prediction in predict_files(load_network, images, out if explain else None):
         failed += bool(prediction.error)
         if as_json:
             click.echo(prediction.as_json())
@@ -479,8 +479,9 @@ def notebook(number, every, source, data_dir, quick, seed, out, force, summary_j
                    f"Open it with `jupyter notebook {shlex.quote(str(target))}`.")
     if kept:
         one = len(kept) == 1
-        raise LearnerError(f"{', '.join(kept)} {'exists and is' if one else 'exist and are'} not the notebook course "
-                           f"wrote (you changed or ran it); use --force to write a fresh one (yours is kept as a backup)")
+        raise LearnerError(f"{', '.join(kept)} {'exists and is' if one else 'exist and are'} not the notebook "
+                           f"course wrote (you changed or ran it); use --force to write a fresh one (yours is kept "
+                           f"as a backup)")
 
 
 @cli.command("exercises")
@@ -510,8 +511,7 @@ def start_exercise(exercise_id, folder, force):
     if problem:
         raise LearnerError(f"cannot write to {folder}: {problem}")
     target = Path(folder) / exercise.file
-    untouched = target.is_file() and target.read_bytes() == exercise.starter().encode()  # nothing of theirs in it
-    if target.exists() and not untouched:
+    if target.exists() and not is_untouched_starter(target, exercise):
         if not force:
             raise LearnerError(f"{target} already exists and holds your work; use --force to start over "
                                f"(your file is kept as a backup)")
@@ -519,6 +519,14 @@ def start_exercise(exercise_id, folder, force):
     target.write_text(exercise.starter())
     click.echo(f"Wrote {target}: {exercise.title}. Open it, write `{exercise.signature}`, then run "
                f"`course check {shlex.quote(str(target))}`.")
+
+
+def is_untouched_starter(path, exercise):
+    """True when the file at `path` is the exercise's starter file as course wrote it: nothing of the learner's."""
+    try:
+        return path.is_file() and path.stat().st_size < 100_000 and path.read_text() == exercise.starter()
+    except (OSError, ValueError):  # unreadable, or not text: theirs, whatever it holds
+        return False
 
 
 def finite_seconds(ctx, param, value):

@@ -41,13 +41,13 @@ def lesson_notebook(lesson, *, source="auto", data_dir=None, quick=False, seed=4
         docstring = docstring.split("\n", 1)[-1].lstrip("\n")  # its first line is the title, already above
     cells = [nbformat.v4.new_markdown_cell(f"# Lesson {lesson.number}: {lesson.title}\n\n"
                                            f"*{lesson.question}*\n\n{docstring}"),
-             nbformat.v4.new_code_cell(setup_code(lesson, source, data_dir, quick, seed))]
-    cells += [nbformat.v4.new_code_cell(code) for code in definitions(text, tree)]
+             lesson_cell(setup_code(lesson, source, data_dir, quick, seed))]
+    cells += [lesson_cell(code) for code in definitions(text, tree)]
     for number, code in run_steps(text, tree):
         if number is not None:
             cells.append(nbformat.v4.new_markdown_cell(f"## Step {number}. {steps.get(number, '')}".rstrip()))
-        cells.append(nbformat.v4.new_code_cell(code))
-    cells.append(nbformat.v4.new_code_cell("story.print_summary()" + (
+        cells.append(lesson_cell(code))
+    cells.append(lesson_cell("story.print_summary()" + (
         f"\nstory.write_summary({summary_json!r})" if summary_json else "")))
     cells += exercise_cells(lesson.number)
     notebook = nbformat.v4.new_notebook(cells=cells)
@@ -143,6 +143,11 @@ def _first_line(node, lines):
     return first
 
 
+def lesson_cell(code):
+    """A code cell of the lesson itself, tagged so: `course check` leaves it out when it checks the notebook."""
+    return nbformat.v4.new_code_cell(code, metadata={"tags": ["lesson"]})
+
+
 def exercise_cells(lesson_number):
     exercises = [e for e in EXERCISES.values() if e.lesson == lesson_number]
     if not exercises:
@@ -153,11 +158,12 @@ def exercise_cells(lesson_number):
         "and your progress is recorded in the same place (`course progress`).")]
     for exercise in exercises:
         cells.append(nbformat.v4.new_markdown_cell(f"### Exercise {exercise.id}: {exercise.title}\n\n{exercise.task}"))
-        # The cell names its exercise as a starter file does: `course check ID lesson-N.ipynb` checks it alone.
+        # The cell names its exercise as a starter file does: `course check ID lesson-N.ipynb` finds it.
         cells.append(nbformat.v4.new_code_cell(f"{HEADER} {exercise.id}\n"
                                                + exercise.starter().split("\n\n", 1)[1].lstrip("\n")))
         cells.append(nbformat.v4.new_code_cell("from course.notebook import check\n\n"
-                                               f"check({exercise.id!r}, {exercise.function})"))
+                                               f"check({exercise.id!r}, {exercise.function})",
+                                               metadata={"tags": ["check"]}))
     return cells
 
 

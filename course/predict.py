@@ -89,9 +89,9 @@ def explanation_path(out, path, taken):
     return candidate
 
 
-def predict_files(load_model, paths, explain_to=None):
+def predict_files(load_network, paths, explain_to=None):
     """One Prediction per path, in order; with explain_to (a folder), one figure per readable image.
-    `load_model()` gives the model, asked for only once some image could be read: a mistyped file name is
+    `load_network()` gives the model, asked for only once some image could be read: a mistyped file name is
     answered at once, not after a model loads or trains."""
     predictions, readable = [], {}
     for path in paths:
@@ -103,7 +103,7 @@ def predict_files(load_model, paths, explain_to=None):
         predictions.append(Prediction(str(path)))
     if not readable:
         return predictions
-    model = load_model()
+    model = load_network()
     from course.explain import probabilities, saliency  # Keras, imported with the model
 
     images = [steps[MNISTIFIED] for steps in readable.values()]

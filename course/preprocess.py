@@ -173,9 +173,10 @@ def mnistify_steps(image):
     original -> grayscale (shrunk to `working_side` pixels when larger) -> page found (cut to the
     sheet; what lies around it, like a desk, is left out) -> ink made high -> desk beside the page left out
     (only for a page that fills the picture but for a strip of desk along its edge: `desk_strip_cleared`) ->
-    lines removed (ruled or squared paper) -> punched holes left out (only when there are some) -> cropped (to the digit's clear ink, specks of dust left out) -> looked at closer (only
-    when shrinking left the digit small: `closer_look`) -> strokes made MNIST's width (when much fatter or
-    thinner) -> fitted into 20x20 -> centred in 28x28.
+    lines removed (ruled or squared paper) -> punched holes left out (only when there are some) -> cropped
+    (to the digit's clear ink, specks of dust left out) -> looked at closer (only when shrinking left the digit
+    small: `closer_look`) -> strokes made MNIST's width (when much fatter or thinner) -> fitted into 20x20 ->
+    centred in 28x28.
     `steps_explained` says in a sentence what each did. Raises NoInkError (a ValueError) when
     the image holds no ink.
     """
@@ -854,20 +855,27 @@ def desk_strip_cleared(ink):
     photographed close up, a sliver of the dark desk beside it): a long mark (LONG_MARK) as dark as a pen's (a
     paper's faint line is left to `lines_removed`) that runs along the picture's edge for LONG_MARK of its
     shorter side and lies within DESK_STRIP of it (three quarters of it or more) goes, when other ink is left
-    (the digit). A stroke of a tightly cropped digit, or a paper's lines joined to the digit, reach the edge but
-    lie mostly further in, and a digit that is all one mark stays."""
+    (the digit) and the strip is as long as that ink is tall or wide, or longer. A stroke of a tightly
+    cropped digit, or a paper's lines joined to the digit, reach the edge but lie mostly further in or are no
+    longer than the digit, and a digit that is all one mark stays."""
     band = max(1, round(DESK_STRIP * min(ink.shape)))
     near_edge, on_edge = np.ones(ink.shape, dtype=bool), np.ones(ink.shape, dtype=bool)
     near_edge[band:-band, band:-band] = on_edge[1:-1, 1:-1] = False
     strips = [(where, mark) for where, mark, long in marks_of(ink)
               if long and ink[where][mark].max() >= LINE_LIGHTER_THAN and np.mean(near_edge[where][mark]) >= 0.75
               and np.count_nonzero(on_edge[where][mark]) >= LONG_MARK * min(ink.shape)]
-    if not strips or sum(np.count_nonzero(mark) for _, mark in strips) == np.count_nonzero(ink):
+    if not strips:
         return ink
-    ink = ink.copy()
+    left = ink.copy()
     for where, mark in strips:
-        ink[where][mark] = 0
-    return ink / ink.max()
+        left[where][mark] = 0
+    # The desk runs on past the digit; a stroke of the digit (a 5's bar, drawn apart and cropped tight) is no
+    # longer than the digit itself.
+    rest = digit_box(left)  # the clear ink: a paper's faint lines run across the page too
+    longest = max(max(mark.shape) for _, mark in strips)
+    if rest is None or longest < max(part.stop - part.start for part in rest):
+        return ink
+    return left / left.max()
 
 
 def marks_of(ink):

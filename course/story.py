@@ -47,7 +47,7 @@ def is_summary(path):
         if Path(path).stat().st_size > SUMMARY_LARGEST:
             return False
         written = json.loads(Path(path).read_bytes())
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # unreadable, not JSON, or nested too deep to read
         return False
     return isinstance(written, dict) and {"lesson", "models", "measured"} <= written.keys()
 

@@ -348,6 +348,15 @@ def test_a_notebook_names_its_exercise_and_a_broken_one_is_a_usage_error(tmp_pat
         assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1 and "notebook" in result.output
 
 
+def test_a_learners_notebook_naming_its_exercise_keeps_its_other_cells_before_it(tmp_path):
+    path = tmp_path / "lab.ipynb"
+    solution = EXERCISES["1.2"].solution().replace("import numpy as np\n", "")
+    path.write_text(notebook(("code", "import numpy as np\n"), ("code", f"# course exercise: 1.2\n{solution}"),
+                             ("code", "raise RuntimeError('a later cell: not part of the solution')\n")))
+    result = CliRunner().invoke(cli, ["check", str(path)])
+    assert result.exit_code == 0 and "Passed!" in result.output, result.output
+
+
 def test_a_notebook_holding_a_lone_surrogate_gets_a_verdict_not_a_traceback(tmp_path):
     """JSON can hold a character no text can (a lone surrogate): the check fails on it, as on any non-UTF-8 file."""
     path = tmp_path / "lab.ipynb"

@@ -241,6 +241,9 @@ def test_a_strip_of_desk_along_the_pictures_edge_goes_and_a_digit_reaching_the_e
     seven = np.zeros((40, 30), dtype=np.float32)
     seven[:4, :], seven[:, 22:26] = 1.0, 1.0  # tightly cropped: its bar lies along the top edge, its stem further in
     np.testing.assert_array_equal(desk_strip_cleared(seven), seven)
+    five = np.zeros((60, 45), dtype=np.float32)
+    five[:4, 10:], five[8:30, 6:10], five[30:34, 6:40], five[34:56, 36:40], five[52:56, 6:40] = 1.0, 1, 1, 1, 1
+    np.testing.assert_array_equal(desk_strip_cleared(five), five)  # its bar apart, flush with the top, no longer than it
 
 
 def test_specks_of_dust_around_the_digit_are_not_part_of_it():

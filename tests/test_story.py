@@ -29,5 +29,6 @@ def test_only_a_lessons_summary_may_be_written_over(tmp_path):
     story.write_summary(tmp_path / "summary.json")
     (tmp_path / "notes.py").write_text("def sigmoid(z):\n    return z\n")
     (tmp_path / "other.json").write_text('{"lesson": 1}')
+    (tmp_path / "deep.json").write_text("[" * 200_000)
     assert is_summary(tmp_path / "summary.json")
-    assert not any(is_summary(tmp_path / name) for name in ("notes.py", "other.json", "missing.json"))
+    assert not any(is_summary(tmp_path / name) for name in ("notes.py", "other.json", "deep.json", "missing.json"))
