@@ -20,13 +20,17 @@ from course.lessons import MODELS
 from course.places import DATA_SOURCES, DEFAULT_SEED, can_write_later, course_home, default_output, writable_problem
 
 
+# Click 8.2 and later raise this for a group called without a command; Click 8.1 shows the help by itself.
+NO_COMMAND_GIVEN = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
 class CourseGroup(click.Group):
     """Click, but a learner's mistake is answered with one line and exit status 2, never a traceback."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         try:
             result = super().main(args, prog_name or "course", complete_var, standalone_mode=False, **extra)
-        except click.exceptions.NoArgsIsHelpError as asked:  # `course` or `course data` alone: the help, no error
+        except NO_COMMAND_GIVEN as asked:  # `course` or `course data` alone: the help, no error
             click.echo(asked.ctx.get_help())
             sys.exit(0)
         except click.UsageError as error:
