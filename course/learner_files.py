@@ -21,7 +21,7 @@ LARGEST_PYTHON, LARGEST_NOTEBOOK = 1_000_000, 50_000_000
 PYTHON_CELL_MAGICS = ("%%time", "%%timeit", "%%capture")  # the cell below the line is still Python
 # The tags of the cells `course notebook` writes that are no learner's solution: the lesson's own steps (which train
 # its models) and the cells that check an exercise in place.
-COURSE_CELLS = {"lesson", "check"}
+LESSON_CELL, CHECK_CELL = "lesson", "check"
 NAMED_WITHIN = 5  # lines: a `# course exercise: ID` line names its file or cell this near the top
 
 
@@ -66,7 +66,7 @@ def _notebook_code(path, data):
 
 def _written_by_course(cell):
     """A cell `course notebook` wrote for the lesson itself or for checking in place (its tags say so)."""
-    return bool(COURSE_CELLS & set(cell.get("metadata", {}).get("tags", ())))
+    return bool({LESSON_CELL, CHECK_CELL} & set(cell.get("metadata", {}).get("tags", ())))
 
 
 def _text(source):

@@ -25,7 +25,7 @@ from pathlib import Path
 import nbformat
 
 from course.exercises import EXERCISES
-from course.learner_files import HEADER
+from course.learner_files import CHECK_CELL, HEADER, LESSON_CELL
 
 INSTALL_HINT = ("# Without the course installed (a fresh Colab, say), install it first, from the folder\n"
                 "# that holds its setup.cfg:   %pip install -e .")
@@ -145,7 +145,7 @@ def _first_line(node, lines):
 
 def lesson_cell(code):
     """A code cell of the lesson itself, tagged so: `course check` leaves it out when it checks the notebook."""
-    return nbformat.v4.new_code_cell(code, metadata={"tags": ["lesson"]})
+    return nbformat.v4.new_code_cell(code, metadata={"tags": [LESSON_CELL]})
 
 
 def exercise_cells(lesson_number):
@@ -163,7 +163,7 @@ def exercise_cells(lesson_number):
                                                + exercise.starter().split("\n\n", 1)[1].lstrip("\n")))
         cells.append(nbformat.v4.new_code_cell("from course.notebook import check\n\n"
                                                f"check({exercise.id!r}, {exercise.function})",
-                                               metadata={"tags": ["check"]}))
+                                               metadata={"tags": [CHECK_CELL]}))
     return cells
 
 

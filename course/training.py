@@ -211,8 +211,8 @@ def train(story, name, build, x, y, *, epochs, batch_size=128, validation_split=
     model = build(**build_args)
     started = time.perf_counter()
     training, validation = training_and_validation(x, y, batch_size, validation_split)
-    history = model.fit(training, validation_data=validation, epochs=epochs, shuffle=False,  # come shuffled
-                        verbose=1, callbacks=[EpochProgress()])
+    history = model.fit(training, validation_data=validation, epochs=epochs, verbose=1, callbacks=[EpochProgress()],
+                        shuffle=False)  # the batches come shuffled
     seconds = time.perf_counter() - started
     history = {metric: [float(v) for v in values] for metric, values in history.history.items()}
     save_atomically(model, {"history": history, "seconds": seconds}, model_file, record_file)
