@@ -527,8 +527,9 @@ def start_exercise(exercise_id, folder, force):
 
 def is_untouched_starter(path, exercise):
     """True when the file at `path` is the exercise's starter file as course wrote it: nothing of the learner's."""
-    try:
-        return path.is_file() and path.stat().st_size < 100_000 and path.read_text() == exercise.starter()
+    starter = exercise.starter()
+    try:  # the size first: a large file of theirs is not read whole
+        return path.is_file() and path.stat().st_size == len(starter.encode()) and path.read_text() == starter
     except (OSError, ValueError):  # unreadable, or not text: theirs, whatever it holds
         return False
 
