@@ -52,6 +52,9 @@ JOINED_SHARE = 0.01  # of a sheet: closing its gaps added more than this, mostly
 DESK_COLOUR = 0.1  # of vividness: a coloured desk is this much more coloured than the white paper lying on it
 SMOOTH_AROUND = 0.1  # of what lies around a sheet found by its smoothness: at most this much is paper
 SMOOTH_SHEET_LARGEST = 0.75  # of the picture: a sheet found by its smoothness leaves the rest to the desk
+CANVAS_SHADE_SHARE = 0.7  # of the box around a drawing program's canvas: its one shade (the rest is the digit)
+CANVAS_EDGE_SHARE = 0.9  # of the canvas's edge: its one shade (where the digit does not touch it)
+CANVAS_BREADTH = 0.25  # of the picture's shorter side: a canvas is at least this wide and tall
 LINE_ANGLES = np.arange(-12, 13, 2)  # degrees from the rows (and columns) a paper's lines may run, then refined
 LINE_WIDTH = 0.02  # of the page's height: a ruled line is at most this thick (plus 2 pixels of blur)
 LINE_LIGHTER_THAN = 0.6  # of the pen's ink: a paper's line is lighter than this
@@ -171,7 +174,7 @@ def mnistify_steps(image):
     """Every stage of `mnistify`, in order, as {name: 2-D array}; the last one is the result.
 
     original -> grayscale (shrunk to `working_side` pixels when larger) -> page found (cut to the
-    sheet; what lies around it, like a desk, is left out) -> ink made high -> desk beside the page left out
+    sheet; what lies around it, like a desk, is left out; or to a screenshot's canvas) -> ink made high -> desk beside the page left out
     (only for a page that fills the picture but for a strip of desk along its edge: `desk_strip_cleared`) ->
     lines removed (ruled or squared paper) -> punched holes left out (only when there are some) -> cropped
     (to the digit's clear ink, specks of dust left out) -> looked at closer (only when shrinking left the digit
@@ -261,6 +264,7 @@ def steps_explained(steps):
     holes = sum(1 for _ in marks_of(left_out))
     fitted = steps[f"fitted into {MNIST_BOX}x{MNIST_BOX}"]
     whole = np.array_equal(page, gray)
+    canvas = not whole and canvas_in(gray) is not None
     strip = int(np.count_nonzero((ink > 0) & (lined == 0)))
     cleared = int(np.count_nonzero((lined > 0) & (unlined == 0)))
     matched, width = steps[STROKES_MATCHED], stroke_width(digit)
@@ -274,6 +278,9 @@ def steps_explained(steps):
                      + ("." if gray.shape == original.shape[:2] else
                         f"; shrunk to {gray.shape[1]}x{gray.shape[0]}, which is enough and quick."),
         PAGE_FOUND: ("the page fills the picture: there is nothing around it to leave out." if whole else
+                     f"a drawing program's canvas, one exact shade as no camera leaves it, was found, and the picture "
+                     f"cut to it: {page.shape[1]}x{page.shape[0]} pixels, {page.size / gray.size:.0%} of the "
+                     f"picture; the program's window and toolbars around it are left out." if canvas else
                      f"a sheet was found, and the picture cut to the box around it: {page.shape[1]}x{page.shape[0]} "
                      f"pixels, {page.size / gray.size:.0%} of the picture; in the box, what lies around the sheet (a "
                      f"desk, the page's edge and shadow) takes the brightness of the nearest paper."),
@@ -537,6 +544,46 @@ def four_cornered(region):
     return float(np.count_nonzero(shape & region) / np.count_nonzero(shape | region))
 
 
+def canvas_in(gray):
+    """Where a drawing program's canvas lies in a screenshot of the program, or None.
+
+    A screenshot has no camera's noise: its canvas is one exact shade, and so are the program's window and
+    toolbars around it. The canvas is the smallest box around a region of one shade that covers
+    CANVAS_SHADE_SHARE of the box and CANVAS_EDGE_SHARE of its edge, with something else in it, clearly
+    lighter or darker (the digit). The box is SMALLEST_SHEET of the picture or more, but not the whole
+    picture, and CANVAS_BREADTH of the picture's shorter side or more each way. A pair of slices (rows,
+    columns) of `gray`.
+    """
+    sample = gray[::4, ::4]  # which shades cover much of the picture: a sample says, quickly
+    shades, counts = np.unique(sample, return_counts=True)
+    half = gray[::2, ::2]  # the region is looked for in every other row and column: 4 times quicker
+    found = None
+    for shade in shades[counts >= SMALLEST_SHEET * sample.size]:
+        in_sample = sample == shade
+        next_ones = in_sample[:, 1:][in_sample[:, :-1]]  # the next pixel of each of the shade's, in the sample
+        if next_ones.size == 0 or next_ones.mean() < CANVAS_SHADE_SHARE:
+            continue  # the shade is scattered, as in a photo's smooth gradient, not one flat region
+        same = half == shade
+        if border(same).all():  # the shade runs all round the picture: a canvas filling it, or the background
+            continue
+        box = ink_box(_largest_region(same))
+        rows, cols = box[0].stop - box[0].start, box[1].stop - box[1].start
+        inside = same[box]
+        broad = min(rows, cols) >= CANVAS_BREADTH * min(half.shape)  # not a toolbar, nor a status bar
+        written = np.count_nonzero(np.abs(half[box] - shade) > 0.15)
+        if (broad and rows * cols >= SMALLEST_SHEET * half.size and (rows, cols) != half.shape
+                and inside.mean() >= CANVAS_SHADE_SHARE and border(inside).mean() >= CANVAS_EDGE_SHARE
+                and written >= WRITTEN_PIXELS and (found is None or rows * cols < found[0])):
+            found = rows * cols, shade, box
+    if found is None:
+        return None
+    _, shade, box = found
+    # In the whole picture, the canvas ends where its shade does, within a pixel of its edge in `half`.
+    near = tuple(slice(max(0, 2 * part.start - 1), 2 * part.stop + 1) for part in box)
+    exact = ink_box(gray[near] == shade)
+    return tuple(slice(part.start + inside.start, part.start + inside.stop) for part, inside in zip(near, exact))
+
+
 def sheet_in(small, light_desk=True):
     """The mask of a sheet lying on a desk in a small picture, or None (see `page_found`).
 
@@ -758,7 +805,8 @@ def sheet_by_colour(small, colour):
 def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
     """The sheet the digit is written on, when the picture shows more than the page (a desk, a table).
 
-    Looked for in a copy `side` pixels long: the paper is the largest region brighter than
+    A screenshot of a drawing program is cut to its canvas (`canvas_in`). Otherwise the sheet is
+    looked for in a copy `side` pixels long: the paper is the largest region brighter than
     Otsu's threshold (or, failing that, smoother: a grained desk; brighter than a desk's light parts
     too: a keyboard's gaps, `sheet_in`; or, in `colour`, the picture the gray came from, more
     coloured: a yellow note on a white desk; or lighter and greyer: white paper on a red tablecloth,
@@ -789,6 +837,9 @@ def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
     whole, everywhere = np.ones(gray.shape, dtype=bool), tuple(slice(0, length) for length in gray.shape)
     if min(gray.shape) < PAGE_SEARCH_SMALLEST:
         return gray, whole, everywhere
+    canvas = canvas_in(gray)
+    if canvas is not None:
+        return gray[canvas], np.ones(gray[canvas].shape, dtype=bool), canvas
     small = fit_into_box(gray, side) if max(gray.shape) > side else gray
     one_shade_around = (border(gray) == gray[0, 0]).all()  # a canvas, or a desk crushed to black
     sheet = sheet_in(small, light_desk=not one_shade_around)

@@ -20,7 +20,8 @@ MNIST's training set never saw):
   beside the desk), the light falls off further.
 
 `drawing()` renders the same digit as a drawing on a canvas (RGBA on a
-transparent background, or white on black, or black on white).
+transparent background, or white on black, or black on white); `screenshot()` as
+a screenshot of a drawing program, its canvas inside the program's window.
 
     from course.datasets.photos import CONDITIONS, photograph
     rng = np.random.default_rng(0)
@@ -67,6 +68,8 @@ CONDITIONS = {
     "ruled page close up, a strip of desk beside it": {"ruling": "ruled", "desk_strip": True},
 }
 CANVASES = ("transparent", "white", "black")
+WINDOW_THEMES = {"light": (240, 240, 240), "dark": (43, 43, 46)}  # a drawing program's window around its canvas
+MOUSE_COLOURS = ((0, 0, 0), (0, 0, 0), (0, 0, 255), (237, 28, 36))  # a drawing program's first choices
 EXAMPLE_DIGIT, EXAMPLE_SEED = 9, 7  # lesson 4's example: the first 9 of MNIST's test set; the seed frames it
 
 
@@ -272,6 +275,47 @@ def drawing(ink, rng, canvas="transparent", size=280):
         return np.dstack([np.zeros((size, size, 3), dtype=np.uint8), alpha])
     level = strokes if canvas == "black" else 1 - strokes
     return np.repeat(np.round(level * 255).astype(np.uint8)[..., None], 3, axis=2)
+
+
+def screenshot(ink, rng):
+    """A digit drawn with the mouse in a drawing program, as a screenshot of the program's window.
+
+    A white canvas of any size in the window (light or dark), with a toolbar of coloured icons and a menu
+    above it and a status bar below; the strokes black, blue or red with hard
+    edges, the digit anywhere on the canvas. No camera: every region is one exact colour. Returns an
+    (h, w, 3) uint8 array.
+    """
+    from PIL import Image, ImageDraw
+
+    width, height = int(rng.integers(700, 1400)), int(rng.integers(500, 900))
+    theme = WINDOW_THEMES[rng.choice(list(WINDOW_THEMES))]
+    window = Image.new("RGB", (width, height), theme)
+    draw = ImageDraw.Draw(window)
+    toolbar = int(rng.integers(50, 120))
+    bar_colour = tuple(int(c + (12 if sum(theme) < 384 else -14)) for c in theme)
+    text_colour = (20, 20, 20) if sum(theme) >= 384 else (230, 230, 230)
+    draw.rectangle([0, 0, width, toolbar], fill=bar_colour)
+    draw.text((8, 4), "File   Home   View", fill=text_colour)
+    for i in range(int(rng.integers(6, 18))):  # tools and colours
+        left = 8 + i * 38
+        draw.rectangle([left, 20, left + 30, toolbar - 12], fill=tuple(int(c) for c in rng.integers(0, 256, 3)),
+                       outline=(128, 128, 128))
+    status = int(rng.integers(20, 30))
+    draw.rectangle([0, height - status, width, height], fill=bar_colour)
+    left, top = int(rng.integers(5, 60)), toolbar + int(rng.integers(5, 40))
+    canvas_width = int(rng.integers(200, width - left - 20))
+    canvas_height = int(rng.integers(200, height - status - top - 5))
+    draw.text((8, height - status + 5), f"{canvas_width} x {canvas_height}px    100%", fill=text_colour)
+    side = min(canvas_width, canvas_height)
+    size = int(side * rng.uniform(0.4, 0.85))
+    strokes = enlarge(ink, size) > rng.uniform(0.3, 0.8)  # the brush has hard edges, and any width
+    colour = np.array(MOUSE_COLOURS[rng.integers(len(MOUSE_COLOURS))], dtype=np.uint8)
+    canvas = np.full((canvas_height, canvas_width, 3), 255, dtype=np.uint8)
+    down, across = rng.integers(0, canvas_height - size + 1), rng.integers(0, canvas_width - size + 1)
+    canvas[down:down + size, across:across + size][strokes] = colour
+    window.paste(Image.fromarray(canvas), (left, top))
+    draw.rectangle([left - 1, top - 1, left + canvas_width, top + canvas_height], outline=(160, 160, 160))
+    return np.asarray(window)
 
 
 if __name__ == "__main__":

@@ -15,9 +15,9 @@ from PIL import Image, ImageFilter
 from course.cli import cli
 from course.data import load_sample
 from course.datasets.handwriting import load_uci_digits
-from course.datasets.photos import CANVASES, drawing, enlarge, hairline, photograph
+from course.datasets.photos import CANVASES, CONDITIONS, drawing, enlarge, hairline, photograph, screenshot
 from course.preprocess import (DESK_LEFT_OUT, LINES_REMOVED, MNISTIFIED, PAGE_FOUND, STROKES_MATCHED, WORKING_SIDE,
-                               centre_by_mass, fit_into_box, lines_removed, mnistify, mnistify_steps, page_found,
+                               border, canvas_in, centre_by_mass, fit_into_box, lines_removed, mnistify, mnistify_steps, page_found,
                                paper_is_light, shrunk_to_working_side, steps_explained, stroke_width, to_grayscale,
                                vividness)
 from helpers import on_paper, unseen_digits
@@ -90,9 +90,11 @@ def test_a_full_size_phone_photo_is_shrunk_first_and_reads_as_the_small_one():
 
 def test_a_strip_of_desk_beside_a_page_close_up_is_left_out_in_a_step_of_its_own():
     digits, _ = unseen_digits(3, seed=11)
+    grain = np.random.default_rng(11).normal(0, 3, (280, 220))  # a camera's: no photo is one exact shade
     for digit in digits:
         page = on_paper(digit, height=280, width=220, top=90, left=70)
         page[:, :6] = 60  # a dark desk along the left edge of a page photographed close up (too little for a sheet)
+        page = np.clip(page + grain, 0, 255).astype(np.uint8)
         steps = mnistify_steps(page)
         assert DESK_LEFT_OUT in steps and not steps[DESK_LEFT_OUT][:, :6].any()
         strip = np.count_nonzero(steps["ink made high"][:, :6])
@@ -200,6 +202,22 @@ def test_a_page_that_fills_the_picture_is_kept_whole():
     for canvas in CANVASES:  # a white stroke on a black canvas is not a sheet on a dark desk
         steps = mnistify_steps(drawing(digit, rng, canvas))
         assert np.array_equal(steps[PAGE_FOUND], steps["grayscale"])
+
+
+def test_a_screenshot_of_a_drawing_program_is_cut_to_its_canvas_and_no_photo_passes_for_one():
+    """The program's toolbar of coloured icons, its menu and status bar are no ink: the page found is the white
+    canvas, whose edge is white wherever the digit does not touch it, and the sentence says so. A photo's paper
+    is never one exact shade, whatever the desk."""
+    rng = np.random.default_rng(21)
+    for digit in unseen_digits(12, seed=22)[0]:
+        steps = mnistify_steps(screenshot(digit, rng))
+        page, gray = steps[PAGE_FOUND], steps["grayscale"]
+        assert page.shape[0] < gray.shape[0] and np.mean(border(page) == 1.0) >= 0.9
+        assert np.mean(page == 1.0) >= 0.7 and np.count_nonzero(page < 0.5) >= 20  # the canvas, and the digit on it
+        assert steps_explained(steps)[PAGE_FOUND].startswith("a drawing program's canvas")
+    for how in CONDITIONS.values():
+        photo = photograph(unseen_digits(1, seed=23)[0][0], rng, **how)
+        assert canvas_in(to_grayscale(shrunk_to_working_side(photo))) is None
 
 
 def test_a_sheet_on_a_desk_of_one_flat_shade_is_found_even_on_black():
@@ -316,11 +334,12 @@ def test_a_ballpoint_hairline_is_thickened_to_mnist_width():
     assert stroke_width(one_steps["cropped"]) < 0.03 and stroke_width(one_steps[STROKES_MATCHED]) >= 0.08
 
 
-def read(folder, pictures):
-    """Save every picture as a JPEG (a PNG when it has transparency) and read them all with `course predict`."""
+def read(folder, pictures, lossless=False):
+    """Save every picture as a JPEG (a PNG when it has transparency, or `lossless`) and read them all with
+    `course predict`."""
     files = []
     for i, picture in enumerate(pictures):
-        files.append(folder / f"{i}.{'png' if picture.shape[-1] == 4 else 'jpg'}")
+        files.append(folder / f"{i}.{'png' if lossless or picture.shape[-1] == 4 else 'jpg'}")
         Image.fromarray(picture).save(files[-1])
     result = CliRunner().invoke(cli, ["predict", "--data", "sample", "--json", *map(str, files)])
     assert result.exit_code == 0 and "Traceback" not in result.output, result.output
@@ -343,3 +362,10 @@ def test_canvas_drawings_are_read_right(tmp_path):
     rng = np.random.default_rng(10)
     answers = read(tmp_path, [drawing(digit, rng, canvas) for canvas in CANVASES for digit in digits])
     assert np.mean(answers == np.tile(labels, len(CANVASES))) >= 0.9
+
+
+def test_screenshots_of_a_drawing_program_are_read_right(tmp_path):
+    digits, labels = unseen_digits(PER_CASE, seed=19)
+    rng = np.random.default_rng(20)
+    answers = read(tmp_path, [screenshot(digit, rng) for digit in digits], lossless=True)
+    assert np.mean(answers == labels) >= 0.9
