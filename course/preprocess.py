@@ -53,8 +53,9 @@ DESK_COLOUR = 0.1  # of vividness: a coloured desk is this much more coloured th
 SMOOTH_AROUND = 0.1  # of what lies around a sheet found by its smoothness: at most this much is paper
 SMOOTH_SHEET_LARGEST = 0.75  # of the picture: a sheet found by its smoothness leaves the rest to the desk
 CANVAS_SHADE_SHARE = 0.7  # of the box around a drawing program's canvas: its one shade (the rest is the digit)
-CANVAS_EDGE_SHARE = 0.9  # of the canvas's edge: its one shade (where the digit does not touch it)
+CANVAS_EDGE_SHARE = 0.8  # of the canvas's edge: its one shade (where the digit or a ruled line does not cross it)
 CANVAS_BREADTH = 0.25  # of the picture's shorter side: a canvas is at least this wide and tall
+CANVAS_GAP = 3  # pixels (in every other row and column): a line across a canvas is at most this thick
 LINE_ANGLES = np.arange(-12, 13, 2)  # degrees from the rows (and columns) a paper's lines may run, then refined
 LINE_WIDTH = 0.02  # of the page's height: a ruled line is at most this thick (plus 2 pixels of blur)
 LINE_LIGHTER_THAN = 0.6  # of the pen's ink: a paper's line is lighter than this
@@ -547,41 +548,84 @@ def four_cornered(region):
 def canvas_in(gray):
     """Where a drawing program's canvas lies in a screenshot of the program, or None.
 
-    A screenshot has no camera's noise: its canvas is one exact shade, and so are the program's window and
-    toolbars around it. The canvas is the smallest box around a region of one shade that covers
-    CANVAS_SHADE_SHARE of the box and CANVAS_EDGE_SHARE of its edge, with something else in it, clearly
-    lighter or darker (the digit). The box is SMALLEST_SHEET of the picture or more, but not the whole
-    picture, and CANVAS_BREADTH of the picture's shorter side or more each way. A pair of slices (rows,
-    columns) of `gray`.
+    A screenshot has no camera's noise: its canvas is one exact shade, and so are the program's window,
+    toolbars and palettes around it. A canvas is a box around one shade that covers CANVAS_SHADE_SHARE of
+    the box and CANVAS_EDGE_SHARE of its edge, with something in it clearly lighter or darker (the digit);
+    SMALLEST_SHEET of the picture or more, but not the whole picture, and CANVAS_BREADTH of the picture's
+    shorter side or more each way. Thin lines across it (a notes app's ruling, a guide's cross-hair) do
+    not cut it up: pieces of one shade that only such a line parts are one canvas. Of the boxes that hold
+    no other (a web page holds its canvas, a window its canvas), the canvas is the one with the most of
+    its shade (a palette bar below the canvas has less). A pair of slices (rows, columns) of `gray`.
     """
     sample = gray[::4, ::4]  # which shades cover much of the picture: a sample says, quickly
     shades, counts = np.unique(sample, return_counts=True)
-    half = gray[::2, ::2]  # the region is looked for in every other row and column: 4 times quicker
-    found = None
+    half = gray[:gray.shape[0] // 2 * 2:2, :gray.shape[1] // 2 * 2:2]  # regions are looked for at half the size
+    whole = (slice(0, half.shape[0]), slice(0, half.shape[1]))
+    found = []  # (pixels of its shade, the shade, the box) for every box that passes for a canvas
     for shade in shades[counts >= SMALLEST_SHEET * sample.size]:
         in_sample = sample == shade
         next_ones = in_sample[:, 1:][in_sample[:, :-1]]  # the next pixel of each of the shade's, in the sample
         if next_ones.size == 0 or next_ones.mean() < CANVAS_SHADE_SHARE:
             continue  # the shade is scattered, as in a photo's smooth gradient, not one flat region
-        same = half == shade
-        if border(same).all():  # the shade runs all round the picture: a canvas filling it, or the background
-            continue
-        box = ink_box(_largest_region(same))
-        rows, cols = box[0].stop - box[0].start, box[1].stop - box[1].start
-        inside = same[box]
-        broad = min(rows, cols) >= CANVAS_BREADTH * min(half.shape)  # not a toolbar, nor a status bar
-        written = np.count_nonzero(np.abs(half[box] - shade) > 0.15)
-        if (broad and rows * cols >= SMALLEST_SHEET * half.size and (rows, cols) != half.shape
-                and inside.mean() >= CANVAS_SHADE_SHARE and border(inside).mean() >= CANVAS_EDGE_SHARE
-                and written >= WRITTEN_PIXELS and (found is None or rows * cols < found[0])):
-            found = rows * cols, shade, box
-    if found is None:
+        same = _all_of_block(gray == shade)
+        pieces = _pieces_joined(same)
+        if any(piece == whole for piece in pieces):
+            continue  # the shade spans the picture: it is the background of a drawing, or a guide's lines part it
+        for box in pieces:
+            rows, cols = box[0].stop - box[0].start, box[1].stop - box[1].start
+            if min(rows, cols) < CANVAS_BREADTH * min(half.shape) or rows * cols < SMALLEST_SHEET * half.size:
+                continue
+            inside = gray[tuple(slice(2 * part.start, 2 * part.stop) for part in box)] == shade  # in full
+            written = np.count_nonzero(np.abs(half[box] - shade) > 0.15)
+            if (inside.mean() >= CANVAS_SHADE_SHARE and border(inside).mean() >= CANVAS_EDGE_SHARE
+                    and written >= WRITTEN_PIXELS):
+                found.append((np.count_nonzero(inside), shade, box))
+    innermost = [one for one in found if not any(_holds(one[2], other[2]) for other in found if other is not one)]
+    if not innermost:
         return None
-    _, shade, box = found
+    _, shade, box = max(innermost, key=lambda one: one[0])
     # In the whole picture, the canvas ends where its shade does, within a pixel of its edge in `half`.
     near = tuple(slice(max(0, 2 * part.start - 1), 2 * part.stop + 1) for part in box)
     exact = ink_box(gray[near] == shade)
     return tuple(slice(part.start + inside.start, part.start + inside.stop) for part, inside in zip(near, exact))
+
+
+def _all_of_block(mask):
+    """The mask at half its size: a pixel is set where all four of its 2x2 block are (a line one pixel wide
+    still parts what lies either side of it)."""
+    even = mask[:mask.shape[0] // 2 * 2, :mask.shape[1] // 2 * 2]
+    return even[::2, ::2] & even[1::2, ::2] & even[::2, 1::2] & even[1::2, 1::2]
+
+
+def _pieces_joined(same):
+    """The boxes around the pieces of a mask, pieces that are parts of one joined into one box: beside each
+    other across a gap of up to CANVAS_GAP pixels (a ruled line), or overlapping without one box holding the
+    other (pieces a digit drawn across a line cuts askew). A list of pairs of slices."""
+    from scipy import ndimage
+    from scipy.sparse.csgraph import connected_components
+
+    boxes = np.array([[box[0].start, box[0].stop, box[1].start, box[1].stop]
+                      for box in ndimage.find_objects(ndimage.label(same)[0])]).reshape(-1, 4)
+    while len(boxes) > 1:
+        top, bottom, left, right = (boxes[:, k] for k in range(4))
+        rows_overlap = np.minimum.outer(bottom, bottom) - np.maximum.outer(top, top)
+        cols_overlap = np.minimum.outer(right, right) - np.maximum.outer(left, left)
+        holds = ((top[:, None] <= top) & (bottom <= bottom[:, None]) & (left[:, None] <= left)
+                 & (right <= right[:, None]))  # a row's box holds a column's
+        overlapping = (rows_overlap > 0) & (cols_overlap > 0) & ~holds & ~holds.T
+        beside = (((rows_overlap > 0) & (cols_overlap <= 0) & (cols_overlap >= -CANVAS_GAP))
+                  | ((cols_overlap > 0) & (rows_overlap <= 0) & (rows_overlap >= -CANVAS_GAP)))
+        count, group = connected_components(overlapping | beside, directed=False)
+        if count == len(boxes):
+            break
+        boxes = np.array([[top[group == g].min(), bottom[group == g].max(), left[group == g].min(),
+                           right[group == g].max()] for g in range(count)])
+    return [(slice(int(t), int(b)), slice(int(l), int(r))) for t, b, l, r in boxes]
+
+
+def _holds(outer, inner):
+    """Whether the box `outer` (a pair of slices) holds the box `inner`, and more."""
+    return outer != inner and all(o.start <= i.start and i.stop <= o.stop for o, i in zip(outer, inner))
 
 
 def sheet_in(small, light_desk=True):

@@ -70,6 +70,9 @@ CONDITIONS = {
 CANVASES = ("transparent", "white", "black")
 WINDOW_THEMES = {"light": (240, 240, 240), "dark": (43, 43, 46)}  # a drawing program's window around its canvas
 MOUSE_COLOURS = ((0, 0, 0), (0, 0, 0), (0, 0, 255), (237, 28, 36))  # a drawing program's first choices
+# A phone app's palette: colours that show on its canvas, white or black.
+APP_PENS_ON_LIGHT = ((0, 0, 0), (33, 150, 243), (244, 67, 54), (76, 175, 80), (156, 39, 176), (255, 152, 0))
+APP_PENS_ON_DARK = ((255, 255, 255), (255, 235, 59), (255, 152, 0), (0, 188, 212), (233, 30, 99), (139, 195, 74))
 EXAMPLE_DIGIT, EXAMPLE_SEED = 9, 7  # lesson 4's example: the first 9 of MNIST's test set; the seed frames it
 
 
@@ -277,45 +280,137 @@ def drawing(ink, rng, canvas="transparent", size=280):
     return np.repeat(np.round(level * 255).astype(np.uint8)[..., None], 3, axis=2)
 
 
-def screenshot(ink, rng):
-    """A digit drawn with the mouse in a drawing program, as a screenshot of the program's window.
+def screenshot(ink, rng, program="paint program"):
+    """A digit drawn with the mouse, a finger or a stylus, as a screenshot: `program` one of SCREENSHOTS.
 
-    A white canvas of any size in the window (light or dark), with a toolbar of coloured icons and a menu
-    above it and a status bar below; the strokes black, blue or red with hard
-    edges, the digit anywhere on the canvas. No camera: every region is one exact colour. Returns an
-    (h, w, 3) uint8 array.
+    - "paint program": a desktop drawing program's window (light or dark), a white canvas of any size in it,
+      a toolbar of coloured icons and a menu above and a status bar below;
+    - "phone app": a phone's drawing app (light or dark), its status bar, a title bar, a canvas filling the
+      width, and a palette bar of tools and colours below;
+    - "web page": a browser's window, a page with a title, a bordered square canvas (white or black), and
+      buttons under it;
+    - "notes app": a tablet's notes app, a toolbar above a ruled or squared page whose lines the digit crosses.
+    The strokes have hard edges (or a stylus's smooth ones), any width, the digit anywhere on the canvas. No
+    camera: every region is one exact colour. Returns an (h, w, 3) uint8 array.
     """
+    from PIL import Image
+
+    window, (left, top, width, height), paper, pens, largest = SCREEN_LAYOUTS[program](rng)
+    size = int(min(width, height) * rng.uniform(0.4, 1) * largest)
+    strokes = enlarge(ink, size) > rng.uniform(0.3, 0.8)  # the brush has hard edges, and any width
+    canvas = np.asarray(window)[top:top + height, left:left + width].copy()
+    down, across = rng.integers(0, height - size + 1), rng.integers(0, width - size + 1)
+    canvas[down:down + size, across:across + size][strokes] = pens[rng.integers(len(pens))]
+    window.paste(Image.fromarray(canvas), (left, top))
+    return np.asarray(window)
+
+
+def _paint_program(rng):
+    """A desktop drawing program's window: (the window, the canvas's (left, top, width, height), its colour,
+    the pens' colours, the largest digit as a share of the canvas's shorter side)."""
     from PIL import Image, ImageDraw
 
     width, height = int(rng.integers(700, 1400)), int(rng.integers(500, 900))
     theme = WINDOW_THEMES[rng.choice(list(WINDOW_THEMES))]
     window = Image.new("RGB", (width, height), theme)
     draw = ImageDraw.Draw(window)
-    toolbar = int(rng.integers(50, 120))
-    bar_colour = tuple(int(c + (12 if sum(theme) < 384 else -14)) for c in theme)
-    text_colour = (20, 20, 20) if sum(theme) >= 384 else (230, 230, 230)
-    draw.rectangle([0, 0, width, toolbar], fill=bar_colour)
-    draw.text((8, 4), "File   Home   View", fill=text_colour)
+    bar, text = _bar_and_text(theme)
+    toolbar, status = int(rng.integers(50, 120)), int(rng.integers(20, 30))
+    draw.rectangle([0, 0, width, toolbar], fill=bar)
+    draw.text((8, 4), "File   Home   View", fill=text)
     for i in range(int(rng.integers(6, 18))):  # tools and colours
-        left = 8 + i * 38
-        draw.rectangle([left, 20, left + 30, toolbar - 12], fill=tuple(int(c) for c in rng.integers(0, 256, 3)),
-                       outline=(128, 128, 128))
-    status = int(rng.integers(20, 30))
-    draw.rectangle([0, height - status, width, height], fill=bar_colour)
+        draw.rectangle([8 + i * 38, 20, 38 + i * 38, toolbar - 12], fill=_any_colour(rng), outline=(128, 128, 128))
+    draw.rectangle([0, height - status, width, height], fill=bar)
     left, top = int(rng.integers(5, 60)), toolbar + int(rng.integers(5, 40))
-    canvas_width = int(rng.integers(200, width - left - 20))
-    canvas_height = int(rng.integers(200, height - status - top - 5))
-    draw.text((8, height - status + 5), f"{canvas_width} x {canvas_height}px    100%", fill=text_colour)
-    side = min(canvas_width, canvas_height)
-    size = int(side * rng.uniform(0.4, 0.85))
-    strokes = enlarge(ink, size) > rng.uniform(0.3, 0.8)  # the brush has hard edges, and any width
-    colour = np.array(MOUSE_COLOURS[rng.integers(len(MOUSE_COLOURS))], dtype=np.uint8)
-    canvas = np.full((canvas_height, canvas_width, 3), 255, dtype=np.uint8)
-    down, across = rng.integers(0, canvas_height - size + 1), rng.integers(0, canvas_width - size + 1)
-    canvas[down:down + size, across:across + size][strokes] = colour
-    window.paste(Image.fromarray(canvas), (left, top))
-    draw.rectangle([left - 1, top - 1, left + canvas_width, top + canvas_height], outline=(160, 160, 160))
-    return np.asarray(window)
+    canvas = (left, top, int(rng.integers(200, width - left - 20)), int(rng.integers(200, height - status - top - 5)))
+    draw.text((8, height - status + 5), f"{canvas[2]} x {canvas[3]}px    100%", fill=text)
+    draw.rectangle([left - 1, top - 1, left + canvas[2], top + canvas[3]], fill=(255, 255, 255), outline=(160, 160, 160))
+    return window, canvas, (255, 255, 255), MOUSE_COLOURS, 0.85
+
+
+def _phone_app(rng):
+    """A phone's drawing app, light or dark: as `_paint_program` returns it."""
+    from PIL import Image, ImageDraw
+
+    width, height = 1080, int(rng.integers(1920, 2400))
+    theme = WINDOW_THEMES[rng.choice(list(WINDOW_THEMES))]
+    paper = (255, 255, 255) if sum(theme) >= 384 else (18, 18, 18)
+    bar, text = _bar_and_text(theme)
+    window = Image.new("RGB", (width, height), paper)
+    draw = ImageDraw.Draw(window)
+    status, title, palette = int(rng.integers(60, 100)), int(rng.integers(110, 170)), int(rng.integers(220, 360))
+    draw.rectangle([0, 0, width, status + title], fill=bar)
+    draw.text((30, status // 3), "11:06          56%", fill=text)
+    draw.text((40, status + title // 3), "Draw", fill=text)
+    draw.rectangle([0, height - palette, width, height], fill=bar)
+    pens = APP_PENS_ON_LIGHT if paper == (255, 255, 255) else APP_PENS_ON_DARK
+    for i, colour in enumerate(pens):  # tools above, colours below
+        middle = 90 + i * 180
+        draw.rectangle([middle - 40, height - palette + 30, middle + 40, height - palette + 80], outline=text, width=4)
+        draw.ellipse([middle - 35, height - 110, middle + 35, height - 40], fill=colour)
+    return window, (0, status + title, width, height - palette - status - title), paper, pens, 0.85
+
+
+def _web_page(rng):
+    """A web page with a drawing canvas, in a browser's window: as `_paint_program` returns it."""
+    from PIL import Image, ImageDraw
+
+    width, height = int(rng.integers(1100, 1700)), int(rng.integers(700, 950))
+    window = Image.new("RGB", (width, height), (255, 255, 255))
+    draw = ImageDraw.Draw(window)
+    chrome = int(rng.integers(60, 100))
+    draw.rectangle([0, 0, width, chrome], fill=(222, 225, 230))
+    draw.rectangle([120, chrome // 2, width - 200, chrome - 10], fill=(255, 255, 255))
+    draw.text((130, chrome // 2 + 5), "localhost:8000", fill=(60, 60, 60))
+    side = int(rng.integers(240, min(520, height - chrome - 200)))
+    left, top = (width - side) // 2 + int(rng.integers(-200, 200)), chrome + int(rng.integers(70, 110))
+    draw.text((left, top - 50), "Draw a digit, then press Predict", fill=(20, 20, 20))
+    paper = (255, 255, 255) if rng.random() < 0.5 else (0, 0, 0)
+    draw.rectangle([left - 2, top - 2, left + side + 1, top + side + 1], fill=paper, outline=(30, 30, 30), width=2)
+    for i, colour in enumerate([(108, 117, 125), (13, 110, 253)]):  # Clear, Predict
+        draw.rectangle([left + i * 120, top + side + 20, left + i * 120 + 100, top + side + 56], fill=colour)
+        draw.text((left + i * 120 + 20, top + side + 30), ("Clear", "Predict")[i], fill=(255, 255, 255))
+    pens = [(0, 0, 0)] if paper == (255, 255, 255) else [(255, 255, 255)]
+    return window, (left, top, side, side), paper, pens, 0.85
+
+
+def _notes_app(rng):
+    """A tablet's notes app, a ruled or squared page: as `_paint_program` returns it."""
+    from PIL import Image, ImageDraw
+
+    width, height = (2048, 1536) if rng.random() < 0.5 else (1536, 2048)
+    paper = PAPERS[rng.choice(["white", "cream"])] if rng.random() < 0.5 else (255, 255, 255)
+    window = Image.new("RGB", (width, height), paper)
+    draw = ImageDraw.Draw(window)
+    toolbar = int(rng.integers(80, 140))
+    draw.rectangle([0, 0, width, toolbar], fill=(246, 246, 246))
+    draw.text((width // 2 - 40, toolbar // 3), "Homework", fill=(20, 20, 20))
+    for i in range(4):  # the pens' colours
+        draw.ellipse([width - 80 - i * 60, toolbar // 3, width - 40 - i * 60, toolbar // 3 + 40], fill=_any_colour(rng))
+    spacing = int(rng.integers(40, 70))
+    line = LINE_COLOURS[rng.choice(list(LINE_COLOURS))]
+    for y in range(toolbar + spacing, height, spacing):
+        draw.line([0, y, width, y], fill=line, width=2)
+    if rng.random() < 0.5:  # squared
+        for x in range(spacing, width, spacing):
+            draw.line([x, toolbar, x, height], fill=line, width=2)
+    return window, (0, toolbar, width, height - toolbar), paper, [PENS["blue pen"], PENS["black pen"]], 4 * spacing / (
+        min(width, height - toolbar))
+
+
+def _bar_and_text(theme):
+    """A window's bars, a shade off its own, and its text: dark on a light theme, light on a dark one."""
+    light = sum(theme) >= 384
+    return tuple(int(c - 14 if light else c + 12) for c in theme), (20, 20, 20) if light else (230, 230, 230)
+
+
+def _any_colour(rng):
+    return tuple(int(c) for c in rng.integers(0, 256, 3))
+
+
+SCREEN_LAYOUTS = {"paint program": _paint_program, "phone app": _phone_app, "web page": _web_page,
+                  "notes app": _notes_app}
+SCREENSHOTS = tuple(SCREEN_LAYOUTS)
 
 
 if __name__ == "__main__":

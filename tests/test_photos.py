@@ -15,9 +15,10 @@ from PIL import Image, ImageFilter
 from course.cli import cli
 from course.data import load_sample
 from course.datasets.handwriting import load_uci_digits
-from course.datasets.photos import CANVASES, CONDITIONS, drawing, enlarge, hairline, photograph, screenshot
+from course.datasets.photos import (CANVASES, CONDITIONS, SCREEN_LAYOUTS, SCREENSHOTS, drawing, enlarge, hairline,
+                                   photograph, screenshot)
 from course.preprocess import (DESK_LEFT_OUT, LINES_REMOVED, MNISTIFIED, PAGE_FOUND, STROKES_MATCHED, WORKING_SIDE,
-                               border, canvas_in, centre_by_mass, fit_into_box, lines_removed, mnistify, mnistify_steps, page_found,
+                               canvas_in, centre_by_mass, fit_into_box, lines_removed, mnistify, mnistify_steps, page_found,
                                paper_is_light, shrunk_to_working_side, steps_explained, stroke_width, to_grayscale,
                                vividness)
 from helpers import on_paper, unseen_digits
@@ -204,20 +205,44 @@ def test_a_page_that_fills_the_picture_is_kept_whole():
         assert np.array_equal(steps[PAGE_FOUND], steps["grayscale"])
 
 
-def test_a_screenshot_of_a_drawing_program_is_cut_to_its_canvas_and_no_photo_passes_for_one():
-    """The program's toolbar of coloured icons, its menu and status bar are no ink: the page found is the white
-    canvas, whose edge is white wherever the digit does not touch it, and the sentence says so. A photo's paper
-    is never one exact shade, whatever the desk."""
-    rng = np.random.default_rng(21)
-    for digit in unseen_digits(12, seed=22)[0]:
-        steps = mnistify_steps(screenshot(digit, rng))
-        page, gray = steps[PAGE_FOUND], steps["grayscale"]
-        assert page.shape[0] < gray.shape[0] and np.mean(border(page) == 1.0) >= 0.9
-        assert np.mean(page == 1.0) >= 0.7 and np.count_nonzero(page < 0.5) >= 20  # the canvas, and the digit on it
+@pytest.mark.parametrize("program", SCREENSHOTS)
+def test_a_screenshot_is_cut_to_its_canvas_and_no_photo_passes_for_one(program):
+    """A desktop program's toolbar of coloured icons, a phone app's palette bar, a web page's title and buttons,
+    a notes app's toolbar are no ink: the page found is the canvas the screenshot drew, or 95% of it each way
+    (a notes app's ruled lines, a web page's white around a white canvas do not stop it), and the sentence
+    says so (the last few pixels of a ruled page below its last line may be left out). A photo's
+    paper is never one exact shade, whatever the desk."""
+    for seed, digit in enumerate(unseen_digits(4, seed=22)[0]):
+        left, top, width, height = SCREEN_LAYOUTS[program](np.random.default_rng(seed))[1]
+        picture = screenshot(digit, np.random.default_rng(seed), program)
+        steps = mnistify_steps(picture)
+        gray = steps["grayscale"]
+        _, _, cut = page_found(gray)
+        scale = picture.shape[0] / gray.shape[0]
+        rows, cols = [(part.start * scale, part.stop * scale) for part in cut]
+        near = 2 * scale + 1  # pixels: the canvas is found in the picture shrunk by `scale`
+        within = top - near <= rows[0] and rows[1] <= top + height + near and left - near <= cols[0] and (
+            cols[1] <= left + width + near)
+        assert within and rows[1] - rows[0] >= 0.95 * height and cols[1] - cols[0] >= 0.95 * width, (rows, cols)
         assert steps_explained(steps)[PAGE_FOUND].startswith("a drawing program's canvas")
+    rng = np.random.default_rng(21)
     for how in CONDITIONS.values():
         photo = photograph(unseen_digits(1, seed=23)[0][0], rng, **how)
         assert canvas_in(to_grayscale(shrunk_to_working_side(photo))) is None
+
+
+def test_a_drawing_parted_by_a_guides_cross_hair_is_not_cut_to_a_quarter():
+    """A drawing app's faint cross-hair parts the white canvas into four regions of one shade; the digit,
+    drawn across it, lies in all four. The white spans the picture, so no region of it is a canvas."""
+    rng = np.random.default_rng(24)
+    for digit in unseen_digits(4, seed=25)[0]:
+        picture = drawing(digit, rng, "white").copy()
+        middle = picture.shape[0] // 2
+        for line in (np.s_[middle, :], np.s_[:, middle]):
+            picture[line] = np.minimum(picture[line], 225)  # faint grey across the white; the digit's ink stays
+        assert canvas_in(to_grayscale(picture)) is None
+        steps = mnistify_steps(picture)
+        assert steps[PAGE_FOUND].shape == steps["grayscale"].shape
 
 
 def test_a_sheet_on_a_desk_of_one_flat_shade_is_found_even_on_black():
@@ -364,8 +389,11 @@ def test_canvas_drawings_are_read_right(tmp_path):
     assert np.mean(answers == np.tile(labels, len(CANVASES))) >= 0.9
 
 
-def test_screenshots_of_a_drawing_program_are_read_right(tmp_path):
-    digits, labels = unseen_digits(PER_CASE, seed=19)
+def test_screenshots_of_drawing_programs_are_read_right(tmp_path):
+    digits, labels = unseen_digits(PER_CASE // 2, seed=19)
     rng = np.random.default_rng(20)
-    answers = read(tmp_path, [screenshot(digit, rng) for digit in digits], lossless=True)
-    assert np.mean(answers == labels) >= 0.9
+    answers = read(tmp_path, [screenshot(digit, rng, program) for program in SCREENSHOTS for digit in digits],
+                   lossless=True)
+    right = {program: np.mean(answers[i * len(digits):(i + 1) * len(digits)] == labels)
+             for i, program in enumerate(SCREENSHOTS)}
+    assert min(right.values()) >= 0.8 and np.mean(list(right.values())) >= 0.9, right
