@@ -14,7 +14,8 @@ the training set's) and the UCI digits (43 other writers).
   a sheet on a desk, ...), `count` test digits and `count` UCI digits photographed (test
   digits alone for the ballpoint, whose hairline needs a digit's strokes to trace).
 - drawings: `count` test digits drawn on each web canvas (transparent, white, black), and `count`
-  drawn with the mouse in a drawing program, as a screenshot of its window.
+  as screenshots of each of course.datasets.photos.SCREENSHOTS (a desktop paint program, a phone's
+  drawing app, a web page's canvas, a tablet's notes app).
 
 Prints accuracy per condition and source, and mnistify's milliseconds per picture.
 Models come from the model cache (trained first if needed).
@@ -75,7 +76,7 @@ def photo_sets(args, test_digits):
 
 
 def drawing_sets(args, test_digits):
-    from course.datasets.photos import CANVASES, drawing, screenshot
+    from course.datasets.photos import CANVASES, SCREENSHOTS, drawing, screenshot
 
     rng = np.random.default_rng(args.seed)
     inks, labels = test_digits
@@ -83,9 +84,10 @@ def drawing_sets(args, test_digits):
         chosen = rng.choice(len(labels), args.count, replace=False)
         images, ms = prepared([drawing(inks[i], rng, canvas) for i in chosen])
         yield f"drawing on a {canvas} canvas (test digits)", images, labels[chosen], ms
-    chosen = rng.choice(len(labels), args.count, replace=False)
-    images, ms = prepared([screenshot(inks[i], rng) for i in chosen])
-    yield "screenshot of a drawing program (test digits)", images, labels[chosen], ms
+    for program in SCREENSHOTS:
+        chosen = rng.choice(len(labels), args.count, replace=False)
+        images, ms = prepared([screenshot(inks[i], rng, program) for i in chosen])
+        yield f"screenshot of a {program} (test digits)", images, labels[chosen], ms
 
 
 def main():

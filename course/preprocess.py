@@ -175,12 +175,12 @@ def mnistify_steps(image):
     """Every stage of `mnistify`, in order, as {name: 2-D array}; the last one is the result.
 
     original -> grayscale (shrunk to `working_side` pixels when larger) -> page found (cut to the
-    sheet; what lies around it, like a desk, is left out; or to a screenshot's canvas) -> ink made high -> desk beside the page left out
-    (only for a page that fills the picture but for a strip of desk along its edge: `desk_strip_cleared`) ->
-    lines removed (ruled or squared paper) -> punched holes left out (only when there are some) -> cropped
-    (to the digit's clear ink, specks of dust left out) -> looked at closer (only when shrinking left the digit
-    small: `closer_look`) -> strokes made MNIST's width (when much fatter or thinner) -> fitted into 20x20 ->
-    centred in 28x28.
+    sheet; what lies around it, like a desk, is left out; or to a screenshot's canvas) -> ink made high ->
+    desk beside the page left out (only for a page that fills the picture but for a strip of desk along its
+    edge: `desk_strip_cleared`) -> lines removed (ruled or squared paper) -> punched holes left out (only
+    when there are some) -> cropped (to the digit's clear ink, specks of dust left out) -> looked at closer
+    (only when shrinking left the digit small: `closer_look`) -> strokes made MNIST's width (when much fatter
+    or thinner) -> fitted into 20x20 -> centred in 28x28.
     `steps_explained` says in a sentence what each did. Raises NoInkError (a ValueError) when
     the image holds no ink.
     """
@@ -279,9 +279,9 @@ def steps_explained(steps):
                      + ("." if gray.shape == original.shape[:2] else
                         f"; shrunk to {gray.shape[1]}x{gray.shape[0]}, which is enough and quick."),
         PAGE_FOUND: ("the page fills the picture: there is nothing around it to leave out." if whole else
-                     f"a drawing program's canvas, one exact shade as no camera leaves it, was found, and the picture "
-                     f"cut to it: {page.shape[1]}x{page.shape[0]} pixels, {page.size / gray.size:.0%} of the "
-                     f"picture; the program's window and toolbars around it are left out." if canvas else
+                     f"a drawing canvas, one exact shade as no camera leaves it, was found in a screenshot, and "
+                     f"the picture cut to it: {page.shape[1]}x{page.shape[0]} pixels, {page.size / gray.size:.0%} "
+                     f"of the picture; the app's window, toolbars and buttons around it are left out." if canvas else
                      f"a sheet was found, and the picture cut to the box around it: {page.shape[1]}x{page.shape[0]} "
                      f"pixels, {page.size / gray.size:.0%} of the picture; in the box, what lies around the sheet (a "
                      f"desk, the page's edge and shadow) takes the brightness of the nearest paper."),

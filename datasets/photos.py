@@ -324,7 +324,8 @@ def _paint_program(rng):
     left, top = int(rng.integers(5, 60)), toolbar + int(rng.integers(5, 40))
     canvas = (left, top, int(rng.integers(200, width - left - 20)), int(rng.integers(200, height - status - top - 5)))
     draw.text((8, height - status + 5), f"{canvas[2]} x {canvas[3]}px    100%", fill=text)
-    draw.rectangle([left - 1, top - 1, left + canvas[2], top + canvas[3]], fill=(255, 255, 255), outline=(160, 160, 160))
+    draw.rectangle([left - 1, top - 1, left + canvas[2], top + canvas[3]], fill=(255, 255, 255),
+                   outline=(160, 160, 160))
     return window, canvas, (255, 255, 255), MOUSE_COLOURS, 0.85
 
 

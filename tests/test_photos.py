@@ -18,9 +18,9 @@ from course.datasets.handwriting import load_uci_digits
 from course.datasets.photos import (CANVASES, CONDITIONS, SCREEN_LAYOUTS, SCREENSHOTS, drawing, enlarge, hairline,
                                    photograph, screenshot)
 from course.preprocess import (DESK_LEFT_OUT, LINES_REMOVED, MNISTIFIED, PAGE_FOUND, STROKES_MATCHED, WORKING_SIDE,
-                               canvas_in, centre_by_mass, fit_into_box, lines_removed, mnistify, mnistify_steps, page_found,
-                               paper_is_light, shrunk_to_working_side, steps_explained, stroke_width, to_grayscale,
-                               vividness)
+                               canvas_in, centre_by_mass, fit_into_box, lines_removed, mnistify, mnistify_steps,
+                               page_found, paper_is_light, shrunk_to_working_side, steps_explained, stroke_width,
+                               to_grayscale, vividness)
 from helpers import on_paper, unseen_digits
 
 SAMPLE = load_sample()
@@ -224,7 +224,8 @@ def test_a_screenshot_is_cut_to_its_canvas_and_no_photo_passes_for_one(program):
         within = top - near <= rows[0] and rows[1] <= top + height + near and left - near <= cols[0] and (
             cols[1] <= left + width + near)
         assert within and rows[1] - rows[0] >= 0.95 * height and cols[1] - cols[0] >= 0.95 * width, (rows, cols)
-        assert steps_explained(steps)[PAGE_FOUND].startswith("a drawing program's canvas")
+        assert steps_explained(steps)[PAGE_FOUND].startswith(
+            "a drawing canvas, one exact shade as no camera leaves it, was found in a screenshot")
     rng = np.random.default_rng(21)
     for how in CONDITIONS.values():
         photo = photograph(unseen_digits(1, seed=23)[0][0], rng, **how)
