@@ -56,6 +56,7 @@ CANVAS_SHADE_SHARE = 0.7  # of the box around a drawing program's canvas: its on
 CANVAS_EDGE_SHARE = 0.8  # of the canvas's edge: its one shade (where the digit or a ruled line does not cross it)
 CANVAS_BREADTH = 0.25  # of the picture's shorter side: a canvas is at least this wide and tall
 CANVAS_GAP = 3  # pixels (in every other row and column): a line across a canvas is at most this thick
+CANVAS_PIECES = 400  # pieces of one shade left apart: more are a pattern (a checkerboard), not a canvas
 LINE_ANGLES = np.arange(-12, 13, 2)  # degrees from the rows (and columns) a paper's lines may run, then refined
 LINE_WIDTH = 0.02  # of the page's height: a ruled line is at most this thick (plus 2 pixels of blur)
 LINE_LIGHTER_THAN = 0.6  # of the pen's ink: a paper's line is lighter than this
@@ -567,6 +568,8 @@ def canvas_in(gray):
         next_ones = in_sample[:, 1:][in_sample[:, :-1]]  # the next pixel of each of the shade's, in the sample
         if next_ones.size == 0 or next_ones.mean() < CANVAS_SHADE_SHARE:
             continue  # the shade is scattered, as in a photo's smooth gradient, not one flat region
+        if border(gray == shade).all():
+            continue  # the shade runs all round the picture: the background of a drawing
         same = _all_of_block(gray == shade)
         pieces = _pieces_joined(same)
         if any(piece == whole for piece in pieces):
@@ -598,29 +601,56 @@ def _all_of_block(mask):
 
 
 def _pieces_joined(same):
-    """The boxes around the pieces of a mask, pieces that are parts of one joined into one box: beside each
-    other across a gap of up to CANVAS_GAP pixels (a ruled line), or overlapping without one box holding the
-    other (pieces a digit drawn across a line cuts askew). A list of pairs of slices."""
+    """The boxes around the pieces of a mask, pieces that are parts of one joined into one box: facing each
+    other across a gap of up to CANVAS_GAP pixels (a ruled line), or with boxes overlapping askew (pieces a
+    digit drawn across a line cuts), but never a piece with one whose box holds its own (a web page's white
+    around a canvas's border). A list of pairs of slices; empty when too many pieces are left apart to be
+    parts of a canvas (a pattern, like a checkerboard)."""
     from scipy import ndimage
-    from scipy.sparse.csgraph import connected_components
 
+    labels, count = ndimage.label(same)
+    if count == 0:
+        return []
     boxes = np.array([[box[0].start, box[0].stop, box[1].start, box[1].stop]
-                      for box in ndimage.find_objects(ndimage.label(same)[0])]).reshape(-1, 4)
-    while len(boxes) > 1:
-        top, bottom, left, right = (boxes[:, k] for k in range(4))
+                      for box in ndimage.find_objects(labels)]).reshape(-1, 4)
+    facing = [(near[seen] - 1) * count + far[seen] - 1 for step in range(1, CANVAS_GAP + 2)
+              for near, far in ((labels[:, :-step], labels[:, step:]), (labels[:-step], labels[step:]))
+              for seen in [(near > 0) & (far > 0) & (near != far)]]  # pairs of pieces, each as one number
+    pairs = np.stack(np.divmod(np.unique(np.concatenate([np.empty(0, int), *facing])), count), axis=1)
+    boxes = _joined(boxes, pairs[~_nested(boxes[pairs[:, 0]], boxes[pairs[:, 1]])], count)
+    while 1 < len(boxes) <= CANVAS_PIECES:
+        top, bottom, left, right = boxes.T
         rows_overlap = np.minimum.outer(bottom, bottom) - np.maximum.outer(top, top)
         cols_overlap = np.minimum.outer(right, right) - np.maximum.outer(left, left)
-        holds = ((top[:, None] <= top) & (bottom <= bottom[:, None]) & (left[:, None] <= left)
-                 & (right <= right[:, None]))  # a row's box holds a column's
-        overlapping = (rows_overlap > 0) & (cols_overlap > 0) & ~holds & ~holds.T
-        beside = (((rows_overlap > 0) & (cols_overlap <= 0) & (cols_overlap >= -CANVAS_GAP))
-                  | ((cols_overlap > 0) & (rows_overlap <= 0) & (rows_overlap >= -CANVAS_GAP)))
-        count, group = connected_components(overlapping | beside, directed=False)
-        if count == len(boxes):
+        askew = (rows_overlap > 0) & (cols_overlap > 0) & ~_nested(boxes[:, None], boxes[None, :])
+        pairs = np.argwhere(askew)
+        if not len(pairs):
             break
-        boxes = np.array([[top[group == g].min(), bottom[group == g].max(), left[group == g].min(),
-                           right[group == g].max()] for g in range(count)])
-    return [(slice(int(t), int(b)), slice(int(l), int(r))) for t, b, l, r in boxes]
+        boxes = _joined(boxes, pairs, len(boxes))
+    return [] if len(boxes) > CANVAS_PIECES else [(slice(int(t), int(b)), slice(int(l), int(r)))
+                                                   for t, b, l, r in boxes]
+
+
+def _nested(a, b):
+    """Whether either of two boxes (top, bottom, left, right: the last axis) holds the other, pair by pair."""
+    def holds(outer, inner):
+        return ((outer[..., 0] <= inner[..., 0]) & (inner[..., 1] <= outer[..., 1]) & (outer[..., 2] <= inner[..., 2])
+                & (inner[..., 3] <= outer[..., 3]))
+    return holds(a, b) | holds(b, a)
+
+
+def _joined(boxes, pairs, count):
+    """The boxes, each group that `pairs` (of indices) links made one box around them all."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    links = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(count, count))
+    groups, group = connected_components(links, directed=False)
+    order = np.argsort(group, kind="stable")
+    starts = np.flatnonzero(np.r_[True, np.diff(group[order]) > 0])
+    ordered = boxes[order]
+    return np.stack([np.minimum.reduceat(ordered[:, 0], starts), np.maximum.reduceat(ordered[:, 1], starts),
+                     np.minimum.reduceat(ordered[:, 2], starts), np.maximum.reduceat(ordered[:, 3], starts)], axis=1)
 
 
 def _holds(outer, inner):

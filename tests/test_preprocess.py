@@ -476,3 +476,18 @@ def test_a_binders_punched_holes_are_left_out_and_the_digit_stays():
 def test_round_marks_that_are_all_the_ink_are_no_punched_holes():
     steps = mnistify_steps(loose_leaf())  # nothing but the holes: nothing else could be the digit
     assert HOLES_LEFT_OUT not in steps and steps["cropped"].shape[0] > 400
+
+
+def test_pieces_of_one_shade_parted_by_thin_lines_are_joined_and_a_pattern_is_no_canvas():
+    """A ruled page's bands are one piece across its lines; a canvas inside a frame of the same shade stays
+    apart from it; a checkerboard (an image editor's transparency) is thousands of pieces: none is a canvas."""
+    from course.preprocess import _pieces_joined
+
+    ruled = np.ones((60, 80), bool)
+    ruled[10::10] = False  # lines one pixel thick
+    assert _pieces_joined(ruled) == [(slice(0, 60), slice(0, 80))]
+    framed = np.ones((60, 80), bool)
+    framed[10:50, 20] = framed[10:50, 60] = framed[10, 20:61] = framed[50, 20:61] = False  # a canvas's border
+    assert sorted(_pieces_joined(framed)) == [(slice(0, 60), slice(0, 80)), (slice(11, 50), slice(21, 60))]
+    rows, cols = np.mgrid[:400, :400]
+    assert _pieces_joined((rows // 4 + cols // 4) % 2 == 0) == []
