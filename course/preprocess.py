@@ -52,10 +52,12 @@ JOINED_SHARE = 0.01  # of a sheet: closing its gaps added more than this, mostly
 DESK_COLOUR = 0.1  # of vividness: a coloured desk is this much more coloured than the white paper lying on it
 SMOOTH_AROUND = 0.1  # of what lies around a sheet found by its smoothness: at most this much is paper
 SMOOTH_SHEET_LARGEST = 0.75  # of the picture: a sheet found by its smoothness leaves the rest to the desk
-CANVAS_SHADE_SHARE = 0.7  # of the box around a drawing program's canvas: its one shade (the rest is the digit)
+CANVAS_SHADE_SHARE = 0.7  # of the box around a drawing app's canvas: its one shade (the rest is the digit)
 CANVAS_EDGE_SHARE = 0.8  # of the canvas's edge: its one shade (where the digit or a ruled line does not cross it)
 CANVAS_BREADTH = 0.25  # of the picture's shorter side: a canvas is at least this wide and tall
-CANVAS_GAP = 3  # pixels (in every other row and column): a line across a canvas is at most this thick
+CANVAS_GAP = 3  # pixels at half size: a line across a canvas is at most this thick (6 in the picture)
+CANVAS_FLAT = 0.7  # of a shade's pixels in a sample: the next one is the same shade, where the shade is flat
+DRAWN = 0.15  # of brightness: a pixel this far from its canvas's shade is drawn on it
 CANVAS_PIECES = 400  # pieces of one shade left apart: more are a pattern (a checkerboard), not a canvas
 LINE_ANGLES = np.arange(-12, 13, 2)  # degrees from the rows (and columns) a paper's lines may run, then refined
 LINE_WIDTH = 0.02  # of the page's height: a ruled line is at most this thick (plus 2 pixels of blur)
@@ -547,48 +549,52 @@ def four_cornered(region):
 
 
 def canvas_in(gray):
-    """Where a drawing program's canvas lies in a screenshot of the program, or None.
+    """Where a drawing app's canvas lies in a screenshot of the app, or None.
 
-    A screenshot has no camera's noise: its canvas is one exact shade, and so are the program's window,
+    A screenshot has no camera's noise: its canvas is one exact shade, and so are the app's window,
     toolbars and palettes around it. A canvas is a box around one shade that covers CANVAS_SHADE_SHARE of
-    the box and CANVAS_EDGE_SHARE of its edge, with something in it clearly lighter or darker (the digit);
-    SMALLEST_SHEET of the picture or more, but not the whole picture, and CANVAS_BREADTH of the picture's
-    shorter side or more each way. Thin lines across it (a notes app's ruling, a guide's cross-hair) do
-    not cut it up: pieces of one shade that only such a line parts are one canvas. Of the boxes that hold
-    no other (a web page holds its canvas, a window its canvas), the canvas is the one with the most of
-    its shade (a palette bar below the canvas has less). A pair of slices (rows, columns) of `gray`.
+    the box and CANVAS_EDGE_SHARE of its edge, with something drawn in it (pixels DRAWN lighter or darker:
+    the digit); SMALLEST_SHEET of the picture or more, but not the whole picture, and CANVAS_BREADTH of the
+    picture's shorter side or more each way. Thin lines across it (a notes app's ruling) do not cut it up:
+    pieces of one shade that only such a line parts are one canvas. A shade that spans the picture is a
+    drawing's background (or a guide's lines part it): none of it is a canvas. Of the boxes that hold no
+    other (a web page holds its canvas, a window its canvas), the canvas is the one with the most of its
+    shade: a phone app's palette bar, full of icons, has less (a larger blank panel beside the canvas would
+    pass for it). A pair of slices (rows, columns) of `gray`.
     """
     sample = gray[::4, ::4]  # which shades cover much of the picture: a sample says, quickly
     shades, counts = np.unique(sample, return_counts=True)
     half = gray[:gray.shape[0] // 2 * 2:2, :gray.shape[1] // 2 * 2:2]  # regions are looked for at half the size
-    whole = (slice(0, half.shape[0]), slice(0, half.shape[1]))
-    found = []  # (pixels of its shade, the shade, the box) for every box that passes for a canvas
+    whole = [0, half.shape[0], 0, half.shape[1]]
+    found = []  # (pixels of its shade, the shade, the box: top, bottom, left, right) for each box that passes
     for shade in shades[counts >= SMALLEST_SHEET * sample.size]:
         in_sample = sample == shade
         next_ones = in_sample[:, 1:][in_sample[:, :-1]]  # the next pixel of each of the shade's, in the sample
-        if next_ones.size == 0 or next_ones.mean() < CANVAS_SHADE_SHARE:
+        if next_ones.size == 0 or next_ones.mean() < CANVAS_FLAT:
             continue  # the shade is scattered, as in a photo's smooth gradient, not one flat region
         if border(gray == shade).all():
             continue  # the shade runs all round the picture: the background of a drawing
         same = _all_of_block(gray == shade)
         pieces = _pieces_joined(same)
-        if any(piece == whole for piece in pieces):
+        if any(list(piece) == whole for piece in pieces):
             continue  # the shade spans the picture: it is the background of a drawing, or a guide's lines part it
-        for box in pieces:
-            rows, cols = box[0].stop - box[0].start, box[1].stop - box[1].start
+        for top, bottom, left, right in pieces:
+            rows, cols = bottom - top, right - left
             if min(rows, cols) < CANVAS_BREADTH * min(half.shape) or rows * cols < SMALLEST_SHEET * half.size:
                 continue
-            inside = gray[tuple(slice(2 * part.start, 2 * part.stop) for part in box)] == shade  # in full
-            written = np.count_nonzero(np.abs(half[box] - shade) > 0.15)
+            inside = gray[2 * top:2 * bottom, 2 * left:2 * right] == shade  # in the whole picture
+            written = np.count_nonzero(np.abs(half[top:bottom, left:right] - shade) > DRAWN)
             if (inside.mean() >= CANVAS_SHADE_SHARE and border(inside).mean() >= CANVAS_EDGE_SHARE
                     and written >= WRITTEN_PIXELS):
-                found.append((np.count_nonzero(inside), shade, box))
-    innermost = [one for one in found if not any(_holds(one[2], other[2]) for other in found if other is not one)]
+                found.append((np.count_nonzero(inside), shade, (top, bottom, left, right)))
+    boxes = np.array([box for _, _, box in found]).reshape(-1, 4)
+    holds_another = (_holds(boxes[:, None], boxes[None, :]) & (boxes[:, None] != boxes[None, :]).any(axis=2))
+    innermost = [one for one, holds in zip(found, holds_another.any(axis=1)) if not holds]
     if not innermost:
         return None
-    _, shade, box = max(innermost, key=lambda one: one[0])
+    _, shade, (top, bottom, left, right) = max(innermost, key=lambda one: one[0])
     # In the whole picture, the canvas ends where its shade does, within a pixel of its edge in `half`.
-    near = tuple(slice(max(0, 2 * part.start - 1), 2 * part.stop + 1) for part in box)
+    near = (slice(max(0, 2 * top - 1), 2 * bottom + 1), slice(max(0, 2 * left - 1), 2 * right + 1))
     exact = ink_box(gray[near] == shade)
     return tuple(slice(part.start + inside.start, part.start + inside.stop) for part, inside in zip(near, exact))
 
@@ -601,42 +607,43 @@ def _all_of_block(mask):
 
 
 def _pieces_joined(same):
-    """The boxes around the pieces of a mask, pieces that are parts of one joined into one box: facing each
+    """The boxes (top, bottom, left, right) around the pieces of a mask, pieces that are parts of one joined
+    into one box: facing each
     other across a gap of up to CANVAS_GAP pixels (a ruled line), or with boxes overlapping askew (pieces a
     digit drawn across a line cuts), but never a piece with one whose box holds its own (a web page's white
-    around a canvas's border). A list of pairs of slices; empty when too many pieces are left apart to be
-    parts of a canvas (a pattern, like a checkerboard)."""
+    around a canvas's border). A list; empty when too many pieces are left apart to be parts of a canvas (a
+    pattern, like a checkerboard)."""
     from scipy import ndimage
 
     labels, count = ndimage.label(same)
     if count == 0:
         return []
+    labels = labels.astype(np.int64)  # pairs of labels are numbered label * count + label: past int32's range
     boxes = np.array([[box[0].start, box[0].stop, box[1].start, box[1].stop]
                       for box in ndimage.find_objects(labels)]).reshape(-1, 4)
     facing = [(near[seen] - 1) * count + far[seen] - 1 for step in range(1, CANVAS_GAP + 2)
               for near, far in ((labels[:, :-step], labels[:, step:]), (labels[:-step], labels[step:]))
               for seen in [(near > 0) & (far > 0) & (near != far)]]  # pairs of pieces, each as one number
     pairs = np.stack(np.divmod(np.unique(np.concatenate([np.empty(0, int), *facing])), count), axis=1)
-    boxes = _joined(boxes, pairs[~_nested(boxes[pairs[:, 0]], boxes[pairs[:, 1]])], count)
+    first, second = boxes[pairs[:, 0]], boxes[pairs[:, 1]]
+    boxes = _joined(boxes, pairs[~_holds(first, second) & ~_holds(second, first)], count)
     while 1 < len(boxes) <= CANVAS_PIECES:
         top, bottom, left, right = boxes.T
         rows_overlap = np.minimum.outer(bottom, bottom) - np.maximum.outer(top, top)
         cols_overlap = np.minimum.outer(right, right) - np.maximum.outer(left, left)
-        askew = (rows_overlap > 0) & (cols_overlap > 0) & ~_nested(boxes[:, None], boxes[None, :])
+        askew = ((rows_overlap > 0) & (cols_overlap > 0) & ~_holds(boxes[:, None], boxes[None, :])
+                 & ~_holds(boxes[None, :], boxes[:, None]))
         pairs = np.argwhere(askew)
         if not len(pairs):
             break
         boxes = _joined(boxes, pairs, len(boxes))
-    return [] if len(boxes) > CANVAS_PIECES else [(slice(int(t), int(b)), slice(int(l), int(r)))
-                                                   for t, b, l, r in boxes]
+    return [] if len(boxes) > CANVAS_PIECES else [[int(side) for side in box] for box in boxes]
 
 
-def _nested(a, b):
-    """Whether either of two boxes (top, bottom, left, right: the last axis) holds the other, pair by pair."""
-    def holds(outer, inner):
-        return ((outer[..., 0] <= inner[..., 0]) & (inner[..., 1] <= outer[..., 1]) & (outer[..., 2] <= inner[..., 2])
-                & (inner[..., 3] <= outer[..., 3]))
-    return holds(a, b) | holds(b, a)
+def _holds(outer, inner):
+    """Whether each box `outer` holds the box `inner` (top, bottom, left, right: the last axis)."""
+    return ((outer[..., 0] <= inner[..., 0]) & (inner[..., 1] <= outer[..., 1]) & (outer[..., 2] <= inner[..., 2])
+            & (inner[..., 3] <= outer[..., 3]))
 
 
 def _joined(boxes, pairs, count):
@@ -651,11 +658,6 @@ def _joined(boxes, pairs, count):
     ordered = boxes[order]
     return np.stack([np.minimum.reduceat(ordered[:, 0], starts), np.maximum.reduceat(ordered[:, 1], starts),
                      np.minimum.reduceat(ordered[:, 2], starts), np.maximum.reduceat(ordered[:, 3], starts)], axis=1)
-
-
-def _holds(outer, inner):
-    """Whether the box `outer` (a pair of slices) holds the box `inner`, and more."""
-    return outer != inner and all(o.start <= i.start and i.stop <= o.stop for o, i in zip(outer, inner))
 
 
 def sheet_in(small, light_desk=True):

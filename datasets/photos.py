@@ -340,7 +340,7 @@ def _phone_app(rng):
     window = Image.new("RGB", (width, height), paper)
     draw = ImageDraw.Draw(window)
     status, title, palette = int(rng.integers(60, 100)), int(rng.integers(110, 170)), int(rng.integers(220, 360))
-    draw.rectangle([0, 0, width, status + title], fill=bar)
+    draw.rectangle([0, 0, width, status + title - 1], fill=bar)  # Pillow fills its last row and column too
     draw.text((30, status // 3), "11:06          56%", fill=text)
     draw.text((40, status + title // 3), "Draw", fill=text)
     draw.rectangle([0, height - palette, width, height], fill=bar)
@@ -384,7 +384,7 @@ def _notes_app(rng):
     window = Image.new("RGB", (width, height), paper)
     draw = ImageDraw.Draw(window)
     toolbar = int(rng.integers(80, 140))
-    draw.rectangle([0, 0, width, toolbar], fill=(246, 246, 246))
+    draw.rectangle([0, 0, width, toolbar - 1], fill=(246, 246, 246))
     draw.text((width // 2 - 40, toolbar // 3), "Homework", fill=(20, 20, 20))
     for i in range(4):  # the pens' colours
         draw.ellipse([width - 80 - i * 60, toolbar // 3, width - 40 - i * 60, toolbar // 3 + 40], fill=_any_colour(rng))

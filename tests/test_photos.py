@@ -212,7 +212,7 @@ def test_a_screenshot_is_cut_to_its_canvas_and_no_photo_passes_for_one(program):
     (a notes app's ruled lines, a web page's white around a white canvas do not stop it), and the sentence
     says so (the last few pixels of a ruled page below its last line may be left out). A photo's
     paper is never one exact shade, whatever the desk."""
-    for seed, digit in enumerate(unseen_digits(4, seed=22)[0]):
+    for seed, digit in enumerate(unseen_digits(25, seed=22)[0]):
         left, top, width, height = SCREEN_LAYOUTS[program](np.random.default_rng(seed))[1]
         picture = screenshot(digit, np.random.default_rng(seed), program)
         steps = mnistify_steps(picture)
@@ -230,6 +230,20 @@ def test_a_screenshot_is_cut_to_its_canvas_and_no_photo_passes_for_one(program):
     for how in CONDITIONS.values():
         photo = photograph(unseen_digits(1, seed=23)[0][0], rng, **how)
         assert canvas_in(to_grayscale(shrunk_to_working_side(photo))) is None
+
+
+def test_the_hole_of_a_large_0_is_not_taken_for_the_canvas():
+    """The white inside a 0's loop is one shade and lies inside the canvas, but the 0's ink runs all round its
+    edge: the canvas found is the whole white canvas in the window."""
+    from PIL import Image, ImageDraw
+
+    window = Image.new("RGB", (600, 420), (240, 240, 240))
+    draw = ImageDraw.Draw(window)
+    draw.rectangle([20, 60, 579, 399], fill=(255, 255, 255))  # the canvas, under a toolbar
+    draw.rectangle([0, 0, 599, 40], fill=(225, 228, 235))
+    draw.ellipse([180, 90, 420, 370], outline=(0, 0, 0), width=18)  # a large 0, drawn with a fat brush
+    found = canvas_in(to_grayscale(np.asarray(window)))
+    assert found == (slice(60, 400), slice(20, 580))
 
 
 def test_a_drawing_parted_by_a_guides_cross_hair_is_not_cut_to_a_quarter():

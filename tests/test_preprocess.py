@@ -481,13 +481,15 @@ def test_round_marks_that_are_all_the_ink_are_no_punched_holes():
 def test_pieces_of_one_shade_parted_by_thin_lines_are_joined_and_a_pattern_is_no_canvas():
     """A ruled page's bands are one piece across its lines; a canvas inside a frame of the same shade stays
     apart from it; a checkerboard (an image editor's transparency) is thousands of pieces: none is a canvas."""
-    from course.preprocess import _pieces_joined
+    from course.preprocess import _pieces_joined, canvas_in, to_grayscale
 
     ruled = np.ones((60, 80), bool)
     ruled[10::10] = False  # lines one pixel thick
-    assert _pieces_joined(ruled) == [(slice(0, 60), slice(0, 80))]
+    assert _pieces_joined(ruled) == [[0, 60, 0, 80]]
     framed = np.ones((60, 80), bool)
     framed[10:50, 20] = framed[10:50, 60] = framed[10, 20:61] = framed[50, 20:61] = False  # a canvas's border
-    assert sorted(_pieces_joined(framed)) == [(slice(0, 60), slice(0, 80)), (slice(11, 50), slice(21, 60))]
-    rows, cols = np.mgrid[:400, :400]
+    assert sorted(_pieces_joined(framed)) == [[0, 60, 0, 80], [11, 50, 21, 60]]
+    rows, cols = np.mgrid[:640, :640]
     assert _pieces_joined((rows // 4 + cols // 4) % 2 == 0) == []
+    two_greys = np.where((rows // 2 + cols // 2) % 2 == 0, 50, 200).astype(np.uint8)  # 51,200 pieces at half size
+    assert canvas_in(to_grayscale(two_greys)) is None
