@@ -608,11 +608,10 @@ def _all_of_block(mask):
 
 def _pieces_joined(same):
     """The boxes (top, bottom, left, right) around the pieces of a mask, pieces that are parts of one joined
-    into one box: facing each
-    other across a gap of up to CANVAS_GAP pixels (a ruled line), or with boxes overlapping askew (pieces a
-    digit drawn across a line cuts), but never a piece with one whose box holds its own (a web page's white
-    around a canvas's border). A list; empty when too many pieces are left apart to be parts of a canvas (a
-    pattern, like a checkerboard)."""
+    into one box: facing each other across a gap of up to CANVAS_GAP pixels (a ruled line), or with boxes
+    overlapping askew (pieces a digit drawn across a line cuts), but never a piece with one whose box holds
+    its own (a web page's white around a canvas's border). A list; empty when more than CANVAS_PIECES are
+    left apart to be parts of a canvas (a pattern, like a checkerboard)."""
     from scipy import ndimage
 
     labels, count = ndimage.label(same)
@@ -652,7 +651,7 @@ def _joined(boxes, pairs, count):
     from scipy.sparse.csgraph import connected_components
 
     links = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(count, count))
-    groups, group = connected_components(links, directed=False)
+    _, group = connected_components(links, directed=False)
     order = np.argsort(group, kind="stable")
     starts = np.flatnonzero(np.r_[True, np.diff(group[order]) > 0])
     ordered = boxes[order]
