@@ -21,7 +21,8 @@ MNIST's training set never saw):
 
 `drawing()` renders the same digit as a drawing on a canvas (RGBA on a
 transparent background, or white on black, or black on white); `screenshot()` as
-a screenshot of a drawing program, its canvas inside the program's window.
+a screenshot of a drawing app (a desktop paint program, a phone app, a web page, a
+tablet's notes app), its canvas inside the app's window.
 
     from course.datasets.photos import CONDITIONS, photograph
     rng = np.random.default_rng(0)
@@ -290,12 +291,12 @@ def screenshot(ink, rng, program="paint program"):
     - "web page": a browser's window, a page with a title, a bordered square canvas (white or black), and
       buttons under it;
     - "notes app": a tablet's notes app, a toolbar above a ruled or squared page whose lines the digit crosses.
-    The strokes have hard edges (or a stylus's smooth ones), any width, the digit anywhere on the canvas. No
-    camera: every region is one exact colour. Returns an (h, w, 3) uint8 array.
+    The strokes have hard edges and any width, the digit anywhere on the canvas. No camera: every region is
+    one exact colour. Returns an (h, w, 3) uint8 array.
     """
     from PIL import Image
 
-    window, (left, top, width, height), paper, pens, largest = SCREEN_LAYOUTS[program](rng)
+    window, (left, top, width, height), pens, largest = SCREEN_LAYOUTS[program](rng)
     size = int(min(width, height) * rng.uniform(0.4, 1) * largest)
     strokes = enlarge(ink, size) > rng.uniform(0.3, 0.8)  # the brush has hard edges, and any width
     canvas = np.asarray(window)[top:top + height, left:left + width].copy()
@@ -306,8 +307,8 @@ def screenshot(ink, rng, program="paint program"):
 
 
 def _paint_program(rng):
-    """A desktop drawing program's window: (the window, the canvas's (left, top, width, height), its colour,
-    the pens' colours, the largest digit as a share of the canvas's shorter side)."""
+    """A desktop drawing program's window: (the window, the canvas's (left, top, width, height), the pens'
+    colours, the largest digit as a share of the canvas's shorter side)."""
     from PIL import Image, ImageDraw
 
     width, height = int(rng.integers(700, 1400)), int(rng.integers(500, 900))
@@ -326,7 +327,7 @@ def _paint_program(rng):
     draw.text((8, height - status + 5), f"{canvas[2]} x {canvas[3]}px    100%", fill=text)
     draw.rectangle([left - 1, top - 1, left + canvas[2], top + canvas[3]], fill=(255, 255, 255),
                    outline=(160, 160, 160))
-    return window, canvas, (255, 255, 255), MOUSE_COLOURS, 0.85
+    return window, canvas, MOUSE_COLOURS, 0.85
 
 
 def _phone_app(rng):
@@ -349,7 +350,7 @@ def _phone_app(rng):
         middle = 90 + i * 180
         draw.rectangle([middle - 40, height - palette + 30, middle + 40, height - palette + 80], outline=text, width=4)
         draw.ellipse([middle - 35, height - 110, middle + 35, height - 40], fill=colour)
-    return window, (0, status + title, width, height - palette - status - title), paper, pens, 0.85
+    return window, (0, status + title, width, height - palette - status - title), pens, 0.85
 
 
 def _web_page(rng):
@@ -372,7 +373,7 @@ def _web_page(rng):
         draw.rectangle([left + i * 120, top + side + 20, left + i * 120 + 100, top + side + 56], fill=colour)
         draw.text((left + i * 120 + 20, top + side + 30), ("Clear", "Predict")[i], fill=(255, 255, 255))
     pens = [(0, 0, 0)] if paper == (255, 255, 255) else [(255, 255, 255)]
-    return window, (left, top, side, side), paper, pens, 0.85
+    return window, (left, top, side, side), pens, 0.85
 
 
 def _notes_app(rng):
@@ -395,7 +396,7 @@ def _notes_app(rng):
     if rng.random() < 0.5:  # squared
         for x in range(spacing, width, spacing):
             draw.line([x, toolbar, x, height], fill=line, width=2)
-    return window, (0, toolbar, width, height - toolbar), paper, [PENS["blue pen"], PENS["black pen"]], 4 * spacing / (
+    return window, (0, toolbar, width, height - toolbar), [PENS["blue pen"], PENS["black pen"]], 4 * spacing / (
         min(width, height - toolbar))
 
 
