@@ -58,7 +58,7 @@ CANVAS_BREADTH = 0.25  # of the picture's shorter side: a canvas is at least thi
 CANVAS_GAP = 3  # pixels at half size: a line across a canvas is at most this thick (6 in the picture)
 CANVAS_FLAT = 0.7  # of a shade's pixels in a sample: the next one is the same shade, where the shade is flat
 DRAWN = 0.15  # of brightness: a pixel this far from its canvas's shade is drawn on it
-CANVAS_PIECES = 400  # pieces of one shade left apart: more are a pattern (a checkerboard), not a canvas
+CANVAS_PIECES = 400  # pieces of one shade left apart once joined: more are a pattern (a checkerboard)
 LINE_ANGLES = np.arange(-12, 13, 2)  # degrees from the rows (and columns) a paper's lines may run, then refined
 LINE_WIDTH = 0.02  # of the page's height: a ruled line is at most this thick (plus 2 pixels of blur)
 LINE_LIGHTER_THAN = 0.6  # of the pen's ink: a paper's line is lighter than this
@@ -573,7 +573,7 @@ def canvas_in(gray):
         if next_ones.size == 0 or next_ones.mean() < CANVAS_FLAT:
             continue  # the shade is scattered, as in a photo's smooth gradient, not one flat region
         if border(gray == shade).all():
-            continue  # the shade runs all round the picture: the background of a drawing
+            continue  # the shade runs all round the picture: a drawing's background (found before any labelling)
         same = _all_of_block(gray == shade)
         pieces = _pieces_joined(same)
         if any(list(piece) == whole for piece in pieces):
@@ -607,11 +607,10 @@ def _all_of_block(mask):
 
 
 def _pieces_joined(same):
-    """The boxes (top, bottom, left, right) around the pieces of a mask, pieces that are parts of one joined
-    into one box: facing each other across a gap of up to CANVAS_GAP pixels (a ruled line), or with boxes
-    overlapping askew (pieces a digit drawn across a line cuts), but never a piece with one whose box holds
-    its own (a web page's white around a canvas's border). A list; empty when more than CANVAS_PIECES are
-    left apart to be parts of a canvas (a pattern, like a checkerboard)."""
+    """The boxes (top, bottom, left, right) around the pieces of a mask, pieces that face each other across a
+    gap of up to CANVAS_GAP pixels (a ruled line) joined into one box, but never a piece with one whose box
+    holds its own (a web page's white around a canvas's border). A list; empty when more than CANVAS_PIECES
+    are left apart (a pattern, like a checkerboard, not a canvas)."""
     from scipy import ndimage
 
     labels, count = ndimage.label(same)
@@ -626,16 +625,6 @@ def _pieces_joined(same):
     pairs = np.stack(np.divmod(np.unique(np.concatenate([np.empty(0, int), *facing])), count), axis=1)
     first, second = boxes[pairs[:, 0]], boxes[pairs[:, 1]]
     boxes = _joined(boxes, pairs[~_holds(first, second) & ~_holds(second, first)], count)
-    while 1 < len(boxes) <= CANVAS_PIECES:
-        top, bottom, left, right = boxes.T
-        rows_overlap = np.minimum.outer(bottom, bottom) - np.maximum.outer(top, top)
-        cols_overlap = np.minimum.outer(right, right) - np.maximum.outer(left, left)
-        askew = ((rows_overlap > 0) & (cols_overlap > 0) & ~_holds(boxes[:, None], boxes[None, :])
-                 & ~_holds(boxes[None, :], boxes[:, None]))
-        pairs = np.argwhere(askew)
-        if not len(pairs):
-            break
-        boxes = _joined(boxes, pairs, len(boxes))
     return [] if len(boxes) > CANVAS_PIECES else [[int(side) for side in box] for box in boxes]
 
 
@@ -914,7 +903,8 @@ def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
         return gray, whole, everywhere
     canvas = canvas_in(gray)
     if canvas is not None:
-        return gray[canvas], np.ones(gray[canvas].shape, dtype=bool), canvas
+        page = gray[canvas]
+        return page, np.ones(page.shape, dtype=bool), canvas
     small = fit_into_box(gray, side) if max(gray.shape) > side else gray
     one_shade_around = (border(gray) == gray[0, 0]).all()  # a canvas, or a desk crushed to black
     sheet = sheet_in(small, light_desk=not one_shade_around)

@@ -396,8 +396,8 @@ def _notes_app(rng):
     if rng.random() < 0.5:  # squared
         for x in range(spacing, width, spacing):
             draw.line([x, toolbar, x, height], fill=line, width=2)
-    return window, (0, toolbar, width, height - toolbar), [PENS["blue pen"], PENS["black pen"]], 4 * spacing / (
-        min(width, height - toolbar))
+    largest = 4 * spacing / min(width, height - toolbar)  # a digit up to four lines tall
+    return window, (0, toolbar, width, height - toolbar), [PENS["blue pen"], PENS["black pen"]], largest
 
 
 def _bar_and_text(theme):

@@ -206,12 +206,11 @@ def test_a_page_that_fills_the_picture_is_kept_whole():
 
 
 @pytest.mark.parametrize("program", SCREENSHOTS)
-def test_a_screenshot_is_cut_to_its_canvas_and_no_photo_passes_for_one(program):
+def test_a_screenshot_is_cut_to_its_canvas(program):
     """A desktop program's toolbar of coloured icons, a phone app's palette bar, a web page's title and buttons,
     a notes app's toolbar are no ink: the page found is the canvas the screenshot drew, or 95% of it each way
     (a notes app's ruled lines, a web page's white around a white canvas do not stop it), and the sentence
-    says so (the last few pixels of a ruled page below its last line may be left out). A photo's
-    paper is never one exact shade, whatever the desk."""
+    says so (the last few pixels of a ruled page below its last line may be left out)."""
     for seed, digit in enumerate(unseen_digits(25, seed=22)[0]):
         left, top, width, height = SCREEN_LAYOUTS[program](np.random.default_rng(seed))[1]
         picture = screenshot(digit, np.random.default_rng(seed), program)
@@ -226,6 +225,10 @@ def test_a_screenshot_is_cut_to_its_canvas_and_no_photo_passes_for_one(program):
         assert within and rows[1] - rows[0] >= 0.95 * height and cols[1] - cols[0] >= 0.95 * width, (rows, cols)
         assert steps_explained(steps)[PAGE_FOUND].startswith(
             "a drawing canvas, one exact shade as no camera leaves it, was found in a screenshot")
+
+
+def test_no_photo_passes_for_a_screenshot():
+    """A photo's paper is never one exact shade, whatever the desk: no canvas is looked for in it."""
     rng = np.random.default_rng(21)
     for how in CONDITIONS.values():
         photo = photograph(unseen_digits(1, seed=23)[0][0], rng, **how)
@@ -244,6 +247,21 @@ def test_the_hole_of_a_large_0_is_not_taken_for_the_canvas():
     draw.ellipse([180, 90, 420, 370], outline=(0, 0, 0), width=18)  # a large 0, drawn with a fat brush
     found = canvas_in(to_grayscale(np.asarray(window)))
     assert found == (slice(60, 400), slice(20, 580))
+
+
+def test_a_larger_blank_panel_beside_the_canvas_is_not_taken_for_it():
+    """A drawing program's side panel, one flat shade and larger than the canvas, has nothing drawn in it: the
+    canvas is the white box the digit is drawn in."""
+    from PIL import Image
+
+    digit = unseen_digits(1, seed=26)[0][0]
+    window = np.full((480, 800, 3), 240, np.uint8)
+    window[:40] = (225, 228, 235)  # a toolbar
+    window[60:460, 420:790] = 250  # the panel
+    window[80:380, 20:320] = 255  # the canvas
+    strokes = np.asarray(Image.fromarray(digit).resize((200, 200))) > 100
+    window[130:330, 70:270][strokes] = 0
+    assert canvas_in(to_grayscale(window)) == (slice(80, 380), slice(20, 320))
 
 
 def test_a_drawing_parted_by_a_guides_cross_hair_is_not_cut_to_a_quarter():
