@@ -52,6 +52,8 @@ JOINED_SHARE = 0.01  # of a sheet: closing its gaps added more than this, mostly
 DESK_COLOUR = 0.1  # of vividness: a coloured desk is this much more coloured than the white paper lying on it
 SMOOTH_AROUND = 0.1  # of what lies around a sheet found by its smoothness: at most this much is paper
 SMOOTH_SHEET_LARGEST = 0.75  # of the picture: a sheet found by its smoothness leaves the rest to the desk
+DESK_RIM = 0.08  # of the picture's shorter side: a rim along its edge this wide shows the desk around a sheet
+DESK_EVEN = 0.02  # of its brightness: the desk, its light divided out, is within this of 1; paper is brighter
 CANVAS_SHADE_SHARE = 0.7  # of the box around a drawing app's canvas: its one shade (the rest is the digit)
 CANVAS_EDGE_SHARE = 0.8  # of the canvas's edge: its one shade (where the digit or a ruled line does not cross it)
 CANVAS_BREADTH = 0.25  # of the picture's shorter side: a canvas is at least this wide and tall
@@ -655,7 +657,8 @@ def sheet_in(small, light_desk=True):
     nearly as light as the paper, in the picture with the light's fall-off divided out (`shading`,
     measured again on the desk alone), where the paper is a few percent brighter than the desk all over;
     then by smoothness (`sheet_by_smoothness`): a desk whose grain or pattern is as light as the paper;
-    last, by brightness among the light pixels alone: a desk whose light parts join the paper.
+    then by brightness among the light pixels alone: a desk whose light parts join the paper; last, with the
+    light measured along the picture's edge (`sheet_by_desk_light`): mottled squared paper on a light desk.
     """
     dark_from_light = otsu_threshold(small)
     sheet = _sheet_by_threshold(small, dark_from_light, edge=0.1)
@@ -678,7 +681,41 @@ def sheet_in(small, light_desk=True):
         lighter = small[light]
         sheet = _sheet_by_threshold(small, otsu_threshold(lighter, value_range=(dark_from_light, lighter.max())),
                                     edge=0.1)
+    if sheet is None:
+        sheet = sheet_by_desk_light(small)
     return sheet
+
+
+def sheet_by_desk_light(small):
+    """The sheet on a light desk, with the light measured on the desk alone, along the picture's edge, or None.
+
+    Squared paper under a pencil, shrunk, is as mottled as its grid, and light falling off towards the corners
+    leaves the desk's brightest part lighter than the paper's dimmest: no threshold parts them, and the light
+    fitted over the whole picture bends with the sheet in its middle. Here thin dark marks (the grid, the ink)
+    are closed over first, so the paper is one smooth shade, and the light is fitted to a rim along the
+    picture's edge (DESK_RIM of its shorter side), where a desk shows around a sheet, keeping only the rim's
+    pixels that the fit leaves within DESK_EVEN of it (not the sheet, where it reaches the rim, nor its shadow)."""
+    from scipy import ndimage
+
+    width = max(2, round(DESK_RIM * min(small.shape)))
+    if min(small.shape) <= 4 * width:  # a thin strip: no rim around a middle
+        return None
+    closed = ndimage.grey_closing(small, size=3)
+    rim = np.pad(np.zeros((small.shape[0] - 2 * width, small.shape[1] - 2 * width), dtype=bool), width,
+                 constant_values=True)
+    desk = rim
+    for _ in range(3):
+        evened = closed / np.maximum(shading(closed, desk), 1e-3)
+        desk = rim & (np.abs(evened - 1) < DESK_EVEN)
+    # The light fitted holds on most of the rim, as on a desk all round the sheet: not where the rim is a page
+    # close up and a strip of desk beside it.
+    if np.count_nonzero(desk) < rim.sum() / 2:
+        return None
+    # White paper on a white desk, the light divided out, is only a few percent brighter than the desk.
+    sheet = _sheet_by_threshold(evened, _paper_or_desk(evened), edge=0.02)
+    # All of it inside the picture, as the rim's light assumes: the band beside a page's margin line, where the
+    # page fills the picture, reaches its edge.
+    return sheet if sheet is not None and border(sheet).mean() <= 0.1 else None
 
 
 def smoothness(small):

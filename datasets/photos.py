@@ -67,6 +67,8 @@ CONDITIONS = {
     "ruled page lit from one side": {"ruling": "ruled", "side_lit": True},
     "squared page lit from one side": {"ruling": "squared", "side_lit": True},
     "ruled page close up, a strip of desk beside it": {"ruling": "ruled", "desk_strip": True},
+    "pencil on a squared sheet on a white desk, corners dark": {"pen": "pencil", "ruling": "squared",
+                                                                "desk": "white desk", "dark_corners": True},
 }
 CANVASES = ("transparent", "white", "black")
 WINDOW_THEMES = {"light": (240, 240, 240), "dark": (43, 43, 46)}  # a drawing program's window around its canvas
@@ -213,10 +215,11 @@ def desk_beside(photo, rng, desk):
     return np.rot90(page, -turns)
 
 
-def camera(photo, rng, dim=False, side_lit=False):
+def camera(photo, rng, dim=False, side_lit=False, dark_corners=False):
     """Light falling off across the picture (by 5-35%; `side_lit`, from a window beside the desk: 35-60%), a
     slightly soft focus, sensor grain and JPEG compression; `dim`: a dim room, where the photo comes out at a
-    quarter to half of its brightness."""
+    quarter to half of its brightness; `dark_corners`: a phone's lens darkening the corners too (by 20-35%), so
+    that a light desk's middle is as bright as the paper's far corner."""
     from PIL import Image, ImageFilter
 
     height, width = photo.shape[:2]
@@ -226,6 +229,9 @@ def camera(photo, rng, dim=False, side_lit=False):
     ramp = (ramp - ramp.min()) / max(np.ptp(ramp), 1)
     falling_off = rng.uniform(0.35, 0.6) if side_lit else rng.uniform(0.05, 0.35)
     photo = photo * (1 - falling_off * ramp)[..., None] * (rng.uniform(0.25, 0.5) if dim else 1)
+    if dark_corners:
+        from_middle = ((rows / height - 0.5) ** 2 + (cols / width - 0.5) ** 2) / 0.5  # 0 in the middle, 1 at corners
+        photo = photo * (1 - rng.uniform(0.2, 0.35) * from_middle)[..., None]
     photo = photo + rng.normal(0, 2.5, photo.shape)
     image = Image.fromarray(np.clip(photo, 0, 255).astype(np.uint8))
     image = image.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 1.3)))
@@ -235,7 +241,7 @@ def camera(photo, rng, dim=False, side_lit=False):
 
 
 def photograph(ink, rng, pen=None, paper="white", ruling=None, desk=None, far=False, dim=False, side_lit=False,
-               desk_strip=False):
+               desk_strip=False, dark_corners=False):
     """A phone photo (h, w, 3) uint8 of `ink` (a digit, ink high: MNIST uint8, 0-1 floats or UCI counts).
 
     pen: a PENS name, or None for any of WIDE_PENS (never the ballpoint, whose condition names it);
@@ -243,8 +249,8 @@ def photograph(ink, rng, pen=None, paper="white", ruling=None, desk=None, far=Fa
     desk: None (the page fills the frame), a DESKS name, or "any" (one of PLAIN_DESKS); far: the sheet
     on the desk seen from further away (`on_desk`; a page that fills the frame has no distance to
     change); desk_strip: the page fills the frame but for a strip of a dark or grey desk along one side
-    (`desk_beside`); dim: taken in a dim room; side_lit: lit from one side, the light falling off further
-    (`camera`).
+    (`desk_beside`); dim: taken in a dim room; side_lit: lit from one side, the light falling off further;
+    dark_corners: the lens darkens the corners (`camera`).
     """
     if far and not desk:
         raise ValueError("far=True needs a desk: only a sheet on a desk can be seen from further away")
@@ -261,7 +267,7 @@ def photograph(ink, rng, pen=None, paper="white", ruling=None, desk=None, far=Fa
         photo = tilted(sheet, rng)
         if desk_strip:
             photo = desk_beside(photo, rng, rng.choice(("dark wood", "grey desk")))
-    return camera(photo, rng, dim, side_lit)
+    return camera(photo, rng, dim, side_lit, dark_corners)
 
 
 def drawing(ink, rng, canvas="transparent", size=280):
