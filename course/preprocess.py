@@ -703,10 +703,10 @@ def sheet_by_desk_light(small):
     closed = ndimage.grey_closing(small, size=3)
     rim = np.pad(np.zeros((small.shape[0] - 2 * width, small.shape[1] - 2 * width), dtype=bool), width,
                  constant_values=True)
-    desk = rim
-    for _ in range(3):
-        evened = closed / np.maximum(shading(closed, desk), 1e-3)
-        desk = rim & (np.abs(evened - 1) < DESK_EVEN)
+    evened = closed / np.maximum(shading(closed, rim), 1e-3)
+    desk = rim & (np.abs(evened - 1) < DESK_EVEN)  # once more, on the part of the rim that is evenly lit desk
+    evened = closed / np.maximum(shading(closed, desk), 1e-3)
+    desk = rim & (np.abs(evened - 1) < DESK_EVEN)
     # The light fitted holds on most of the rim, as on a desk all round the sheet: not where the rim is a page
     # close up and a strip of desk beside it.
     if np.count_nonzero(desk) < rim.sum() / 2:
