@@ -909,7 +909,8 @@ def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
     A screenshot of a drawing program is cut to its canvas (`canvas_in`). Otherwise the sheet is
     looked for in a copy `side` pixels long: the paper is the largest region brighter than
     Otsu's threshold (or, failing that, smoother: a grained desk; brighter than a desk's light parts
-    too: a keyboard's gaps, `sheet_in`; or, in `colour`, the picture the gray came from, more
+    too: a keyboard's gaps; brighter than the light measured on a light desk along the picture's edge,
+    `sheet_in`; or, in `colour`, the picture the gray came from, more
     coloured: a yellow note on a white desk; or lighter and greyer: white paper on a red tablecloth,
     `sheet_by_colour`), with its holes (the ink) filled in; where a desk's pattern
     joins it, without the pattern. It counts as a sheet when it is
