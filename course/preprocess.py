@@ -693,29 +693,29 @@ def sheet_by_desk_light(small):
     leaves the desk's brightest part lighter than the paper's dimmest: no threshold parts them, and the light
     fitted over the whole picture bends with the sheet in its middle. Here thin dark marks (the grid, the ink)
     are closed over first, so the paper is one smooth shade, and the light is fitted to a rim along the
-    picture's edge (DESK_RIM of its shorter side), where a desk shows around a sheet, keeping only the rim's
-    pixels that the fit leaves within DESK_EVEN of it (not the sheet, where it reaches the rim, nor its shadow)."""
+    picture's edge (DESK_RIM of its shorter side), where a desk shows around a sheet; then fitted again to the
+    rim's pixels that the first fit leaves within DESK_EVEN of it (not the sheet, where it reaches the rim, nor
+    its shadow), when they are half the rim or more. A sheet found so never runs from one side of the picture to the other: where it does, the rim
+    was no desk (a page that fills the picture, or one close up beside a strip of desk)."""
     from scipy import ndimage
 
     width = max(2, round(DESK_RIM * min(small.shape)))
-    if min(small.shape) <= 4 * width:  # a thin strip: no rim around a middle
+    if min(small.shape) <= 4 * width:  # too small a picture for a rim around a middle
         return None
     closed = ndimage.grey_closing(small, size=3)
     rim = np.pad(np.zeros((small.shape[0] - 2 * width, small.shape[1] - 2 * width), dtype=bool), width,
                  constant_values=True)
     evened = closed / np.maximum(shading(closed, rim), 1e-3)
-    desk = rim & (np.abs(evened - 1) < DESK_EVEN)  # once more, on the part of the rim that is evenly lit desk
-    evened = closed / np.maximum(shading(closed, desk), 1e-3)
     desk = rim & (np.abs(evened - 1) < DESK_EVEN)
-    # The light fitted holds on most of the rim, as on a desk all round the sheet: not where the rim is a page
-    # close up and a strip of desk beside it.
-    if np.count_nonzero(desk) < rim.sum() / 2:
+    if np.count_nonzero(desk) < rim.sum() / 2:  # a patterned desk (a tablecloth's checks) is not evenly lit
         return None
+    evened = closed / np.maximum(shading(closed, desk), 1e-3)
     # White paper on a white desk, the light divided out, is only a few percent brighter than the desk.
     sheet = _sheet_by_threshold(evened, _paper_or_desk(evened), edge=0.02)
-    # All of it inside the picture, as the rim's light assumes: the band beside a page's margin line, where the
-    # page fills the picture, reaches its edge.
-    return sheet if sheet is not None and border(sheet).mean() <= 0.1 else None
+    # The band beside a page's margin line, or a sliver of a page close up beside a strip of desk, spans it.
+    if sheet is None or (sheet[0].any() and sheet[-1].any()) or (sheet[:, 0].any() and sheet[:, -1].any()):
+        return None
+    return sheet
 
 
 def smoothness(small):
