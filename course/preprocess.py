@@ -695,7 +695,7 @@ def sheet_by_desk_light(small):
     are closed over first, so the paper is one smooth shade, and the light is fitted to a rim along the
     picture's edge (DESK_RIM of its shorter side), where a desk shows around a sheet; then fitted again to the
     rim's pixels that the first fit leaves within DESK_EVEN of it (not the sheet, where it reaches the rim, nor
-    its shadow), when they are half the rim or more. A sheet found so never runs from one side of the picture to the other: where it does, the rim
+    its shadow); the light so fitted must be as even on half the rim or more. A sheet found so never runs from one side of the picture to the other: where it does, the rim
     was no desk (a page that fills the picture, or one close up beside a strip of desk)."""
     from scipy import ndimage
 
@@ -705,11 +705,12 @@ def sheet_by_desk_light(small):
     closed = ndimage.grey_closing(small, size=3)
     rim = np.pad(np.zeros((small.shape[0] - 2 * width, small.shape[1] - 2 * width), dtype=bool), width,
                  constant_values=True)
-    evened = closed / np.maximum(shading(closed, rim), 1e-3)
-    desk = rim & (np.abs(evened - 1) < DESK_EVEN)
+    desk = rim
+    for _ in range(2):  # fitted to the rim, then again to the part of it that the first fit leaves even
+        evened = closed / np.maximum(shading(closed, desk), 1e-3)
+        desk = rim & (np.abs(evened - 1) < DESK_EVEN)
     if np.count_nonzero(desk) < rim.sum() / 2:  # a patterned desk (a tablecloth's checks) is not evenly lit
         return None
-    evened = closed / np.maximum(shading(closed, desk), 1e-3)
     # White paper on a white desk, the light divided out, is only a few percent brighter than the desk.
     sheet = _sheet_by_threshold(evened, _paper_or_desk(evened), edge=0.02)
     # The band beside a page's margin line, or a sliver of a page close up beside a strip of desk, spans it.
