@@ -695,8 +695,9 @@ def sheet_by_desk_light(small):
     are closed over first, so the paper is one smooth shade, and the light is fitted to a rim along the
     picture's edge (DESK_RIM of its shorter side), where a desk shows around a sheet; then fitted again to the
     rim's pixels that the first fit leaves within DESK_EVEN of it (not the sheet, where it reaches the rim, nor
-    its shadow); the light so fitted must be as even on half the rim or more. A sheet found so never runs from one side of the picture to the other: where it does, the rim
-    was no desk (a page that fills the picture, or one close up beside a strip of desk)."""
+    its shadow); the light so fitted must be as even on half the rim or more. A sheet found so never runs from
+    one side of the picture to the other: where it does, the rim was no desk (a page that fills the picture, or
+    one close up beside a strip of desk)."""
     from scipy import ndimage
 
     width = max(2, round(DESK_RIM * min(small.shape)))
@@ -713,7 +714,7 @@ def sheet_by_desk_light(small):
         return None
     # White paper on a white desk, the light divided out, is only a few percent brighter than the desk.
     sheet = _sheet_by_threshold(evened, _paper_or_desk(evened), edge=0.02)
-    # The band beside a page's margin line, or a sliver of a page close up beside a strip of desk, spans it.
+    # The band beside a page's margin line, or a sliver of a page close up beside a strip of desk, runs across.
     if sheet is None or (sheet[0].any() and sheet[-1].any()) or (sheet[:, 0].any() and sheet[:, -1].any()):
         return None
     return sheet
