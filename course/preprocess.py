@@ -704,13 +704,13 @@ def sheet_by_desk_light(small):
     if min(small.shape) <= 4 * width:  # too small a picture for a rim around a middle
         return None
     closed = ndimage.grey_closing(small, size=3)
-    rim = np.pad(np.zeros((small.shape[0] - 2 * width, small.shape[1] - 2 * width), dtype=bool), width,
-                 constant_values=True)
+    rim = np.ones(small.shape, dtype=bool)
+    rim[width:-width, width:-width] = False
     desk = rim
     for _ in range(2):  # fitted to the rim, then again to the part of it that the first fit leaves even
         evened = closed / np.maximum(shading(closed, desk), 1e-3)
         desk = rim & (np.abs(evened - 1) < DESK_EVEN)
-    if np.count_nonzero(desk) < rim.sum() / 2:  # a patterned desk (a tablecloth's checks) is not evenly lit
+    if np.count_nonzero(desk) < np.count_nonzero(rim) / 2:  # a patterned desk (a tablecloth's checks) is not evenly lit
         return None
     # White paper on a white desk, the light divided out, is only a few percent brighter than the desk.
     sheet = _sheet_by_threshold(evened, _paper_or_desk(evened), edge=0.02)
