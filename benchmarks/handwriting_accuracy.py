@@ -12,7 +12,7 @@ the training set's) and the UCI digits (43 other writers).
   resize of the whole page; then the same pages photographed under a shadow.
 - photos: for each condition of course.datasets.photos.CONDITIONS (ruled paper, pencil,
   a sheet on a desk, ...), `count` test digits and `count` UCI digits photographed (test
-  digits alone for the ballpoint, whose hairline needs a digit's strokes to trace).
+  digits alone for a hairline pen, whose line needs a digit's strokes to trace).
 - drawings: `count` test digits drawn on each web canvas (transparent, white, black), and `count`
   as screenshots of each of course.datasets.photos.SCREENSHOTS (a desktop paint program, a phone's
   drawing app, a web page's canvas, a tablet's notes app).
@@ -61,15 +61,15 @@ def scan_sets(args):
 
 def photo_sets(args, test_digits):
     from course.datasets.handwriting import load_uci_digits
-    from course.datasets.photos import CONDITIONS, photograph
+    from course.datasets.photos import CONDITIONS, HAIRLINE_PENS, photograph
 
     uci_grids, uci_labels = load_uci_digits()
     rng = np.random.default_rng(args.seed)
     for condition, how in CONDITIONS.items():
         sources = [("test", test_digits), ("UCI", (uci_grids, uci_labels))]
-        # A ballpoint's hairline is traced along the middle of the digit's strokes; a UCI digit, an 8x8 grid
-        # enlarged, is a blob whose loops are filled, and its middle line is no digit anyone writes.
-        for source, (inks, labels) in sources[:1] if how.get("pen") == "ballpoint pen" else sources:
+        # A hairline (a ballpoint's, a hard pencil's) is traced along the middle of the digit's strokes; a UCI
+        # digit, an 8x8 grid enlarged, is a blob whose loops are filled, and its middle line is no digit anyone writes.
+        for source, (inks, labels) in sources[:1] if how.get("pen") in HAIRLINE_PENS else sources:
             chosen = rng.choice(len(labels), args.count, replace=False)
             images, ms = prepared([photograph(inks[i], rng, **how) for i in chosen])
             yield f"photo: {condition} ({source} digits)", images, labels[chosen], ms

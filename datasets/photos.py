@@ -6,7 +6,8 @@ photo from any digit's ink (an MNIST test digit, or a UCI digit, whose writers
 MNIST's training set never saw):
 
 - the pen: black, blue, or pencil (lighter, grainy), with strokes as wide as MNIST's; or a
-  ballpoint, whose hairline is a small share of a large digit's size;
+  ballpoint, whose hairline is a small share of a large digit's size; or a hard pencil pressed
+  lightly, a hairline fainter still;
 - the paper: white, cream, or a yellow sticky note; plain, ruled or squared, its
   lines thin, long and lighter than the pen, and free to cross the digit;
 - the framing: the page fills the frame (or all of it but a strip of the desk
@@ -36,9 +37,12 @@ import io
 
 import numpy as np
 
-PENS = {"black pen": (28, 28, 34), "blue pen": (30, 50, 150), "pencil": (85, 85, 92), "ballpoint pen": (25, 35, 110)}
+PENS = {"black pen": (28, 28, 34), "blue pen": (30, 50, 150), "pencil": (85, 85, 92), "ballpoint pen": (25, 35, 110),
+        "hard pencil": (175, 175, 180)}
 WIDE_PENS = ("black pen", "blue pen", "pencil")  # drawn at random when a condition names no pen
-HAIRLINE = 2.0  # pixels: a ballpoint's line, whatever the size of the digit
+HAIRLINE_PENS = ("ballpoint pen", "hard pencil")  # a line of HAIRLINE pixels, whatever the size of the digit
+GRAPHITE = ("pencil", "hard pencil")  # lighter than their colour, and grainy
+HAIRLINE = 2.0  # pixels: a ballpoint's or a hard pencil's line
 PAPERS = {"white": (244, 243, 236), "cream": (238, 226, 196), "sticky note": (250, 234, 128)}
 DESKS = {"dark wood": (92, 60, 38), "grey desk": (132, 130, 128), "white desk": (232, 233, 235),
          "light wood": (214, 178, 128), "checked tablecloth": (196, 44, 52), "keyboard": (38, 38, 42)}
@@ -61,6 +65,7 @@ CONDITIONS = {
     "page in a dim room": {"dim": True},
     "ballpoint pen on a page": {"pen": "ballpoint pen"},
     "ballpoint pen, sheet on a desk": {"pen": "ballpoint pen", "desk": "any"},
+    "hard pencil, sheet on a white desk": {"pen": "hard pencil", "desk": "white desk"},
     "sticky note on light wood": {"paper": "sticky note", "desk": "light wood"},
     "sheet on a checked tablecloth": {"desk": "checked tablecloth"},
     "sheet on a keyboard": {"desk": "keyboard"},
@@ -136,7 +141,7 @@ def write(strokes, rng, pen, paper, ruling):
     top, left = (rng.integers(margin, side - size - margin + 1) for side in shape)
     ink = np.zeros(shape, dtype=np.float32)
     ink[top:top + size, left:left + size] = strokes
-    if pen == "pencil":  # graphite leaves a lighter, grainy line
+    if pen in GRAPHITE:  # graphite leaves a lighter, grainy line
         ink *= rng.uniform(0.6, 0.85) * rng.uniform(0.75, 1.0, shape)
     ink = ink[..., None]
     return sheet * (1 - ink) + np.minimum(sheet, _channels(PENS[pen])) * ink
@@ -244,7 +249,7 @@ def photograph(ink, rng, pen=None, paper="white", ruling=None, desk=None, far=Fa
                desk_strip=False, dark_corners=False):
     """A phone photo (h, w, 3) uint8 of `ink` (a digit, ink high: MNIST uint8, 0-1 floats or UCI counts).
 
-    pen: a PENS name, or None for any of WIDE_PENS (never the ballpoint, whose condition names it);
+    pen: a PENS name, or None for any of WIDE_PENS (never a hairline pen, whose conditions name it);
     paper: a PAPERS name; ruling: None, "ruled" or "squared";
     desk: None (the page fills the frame), a DESKS name, or "any" (one of PLAIN_DESKS); far: the sheet
     on the desk seen from further away (`on_desk`; a page that fills the frame has no distance to
@@ -258,7 +263,7 @@ def photograph(ink, rng, pen=None, paper="white", ruling=None, desk=None, far=Fa
         raise ValueError("desk_strip=True is for a page that fills the frame (desk=None)")
     pen = pen or rng.choice(WIDE_PENS)
     strokes = enlarge(ink, int(rng.integers(56, 150)))
-    if pen == "ballpoint pen":
+    if pen in HAIRLINE_PENS:
         strokes = hairline(strokes)
     sheet = write(strokes, rng, pen, paper, ruling)
     if desk:
