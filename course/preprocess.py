@@ -40,10 +40,13 @@ PAGE_SEARCH_SIDE = 100  # pixels: the page is looked for in a copy this long, wh
 PAGE_SEARCH_SMALLEST = 64  # pixels: a picture smaller than this on a side is no photo of a sheet on a desk
 WRITTEN_SHARE = 0.0005  # of a sheet's pixels, clearly darker than its paper: something is written on it
 WRITTEN_PIXELS = 4  # ... or this many, when fewer: a digit 6 pixels tall, once its photo is shrunk, has more
-# A hard pencil's faint hairline, shrunk, is nowhere clearly darker than the paper: on a sheet lying inside the
-# picture it counts as writing when one connected mark FAINT_CLEARLY times the paper's grain (and FAINT_LEAST)
-# darker than the paper around it (closed over in FAINT_PAPER pixels) spans FAINT_STROKE of the page or more.
-FAINT_CLEARLY, FAINT_LEAST, FAINT_PAPER, FAINT_STROKE = 8, 0.04, 7, 0.05
+# A hard pencil's faint hairline, shrunk, is nowhere clearly darker than the paper (`faint_writing`):
+FAINT_PAPER = 7  # pixels: marks narrower than this are closed over to see the paper right around a stroke
+FAINT_CLEARLY = 8  # times the paper's grain: darker than that, a pixel is no speck of the paper's own texture
+FAINT_LEAST = 0.04  # of the paper's brightness: ... and at least this much darker (paper a JPEG left one flat shade)
+FAINT_STROKE = 0.05  # of the page's longer side: a stroke of a digit written on the page is at least this long
+FAINT_BROAD = 0.25  # of its length: a stroke's box is at least this wide; a line along the rows or columns is not
+FAINT_SPAN = 0.9  # of the page's side: a mark spanning more is the paper's grid, which a digit leaves paper around
 INSIDE_THE_PICTURE = 0.1  # of the picture's border, at most: a sheet covering no more lies inside the picture
 SMALLEST_SHEET = 0.03  # of the picture: a sticky note photographed from a step away still covers this much
 SMOOTHNESS_WINDOW = 5  # pixels of the page search's copy: a desk's grain shows in a square this wide
@@ -802,6 +805,12 @@ def _desk_shows(paper):
     return (~border(paper)).mean() >= 0.25
 
 
+def lies_inside_the_picture(sheet):
+    """Whether a sheet (a mask) lies inside the picture, as a sheet on a desk is photographed: it covers at most
+    INSIDE_THE_PICTURE of the picture's border."""
+    return border(sheet).mean() <= INSIDE_THE_PICTURE
+
+
 def _sheet_of(small, paper, edge):
     """The `paper` region (see `_largest_region`), holes filled, if it passes for a sheet on a desk (see
     `page_found`). Filling the holes never changes the border, so `_desk_shows` is asked of `paper` first."""
@@ -840,8 +849,7 @@ def _sheet_of(small, paper, edge):
     # photographed), any four-cornered shape: a sheet photographed at a slant. A region along the picture's
     # edge must be a rectangle: the lit part of a page that fills the picture, its corners darkened by the
     # camera's lens, is four-cornered too.
-    in_the_picture = border(sheet).mean() <= INSIDE_THE_PICTURE
-    shaped = rectangularity(sheet) >= 0.85 or in_the_picture and four_cornered(sheet) >= 0.85
+    shaped = rectangularity(sheet) >= 0.85 or lies_inside_the_picture(sheet) and four_cornered(sheet) >= 0.85
     return sheet if broad and shaped else None
 
 
@@ -930,7 +938,8 @@ def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
       off) and than a few pixels further out, where the picture goes on so far (a desk goes on; a
       ruled line is thin), and higher than all that lies around it;
     - and has something written on it: marks clearly darker than the light falling across it, or,
-      on a sheet told by its light that lies inside the picture, one faint stroke (`faint_writing`).
+      on a sheet that `sheet_in` found (not by its colour) lying inside the picture, one faint
+      stroke (`faint_writing`).
     Then the picture is cut to the box around the sheet, and what lies in the box outside the
     sheet (a corner of the desk, the sheet's very edge) takes the brightness of the nearest
     paper, so the steps after see a page that fills their picture. Pictures under
@@ -954,8 +963,9 @@ def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
     small = fit_into_box(gray, side) if max(gray.shape) > side else gray
     one_shade_around = (border(gray) == gray[0, 0]).all()  # a canvas, or a desk crushed to black
     sheet = sheet_in(small, light_desk=not one_shade_around)
-    # A sheet told by its light (not by its colour) with the desk all round it: faint writing may count on it.
-    lies_inside = sheet is not None and border(sheet).mean() <= INSIDE_THE_PICTURE
+    # Faint writing may count on a sheet found so and lying inside the picture, not on one found by its colour:
+    # a blue digit, the most coloured thing on a page, can pass for a coloured note, its texture for writing.
+    faint_may_count = sheet is not None and lies_inside_the_picture(sheet)
     if sheet is None and colour is not None and colour.ndim == 3:
         if colour.dtype != np.uint8:  # floats 0-1 (matplotlib's imread): Pillow shrinks colour as uint8 alone
             colour = np.round(np.clip(colour, 0, 1) * 255).astype(np.uint8)
@@ -981,12 +991,11 @@ def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
     # Something is written on it when a few of its pixels (WRITTEN_SHARE: a ballpoint's hairline digit on a
     # large sheet covers little more; or WRITTEN_PIXELS, when fewer: a small digit in a phone's photo, shrunk)
     # are clearly darker than the paper around them: than the light falling across the sheet (`shading`), so
-    # that the dim far side of a lit part of the page beside a shadow is no writing. Or, on a sheet found by its
-    # light with the desk all round it, a faint stroke is (`faint_writing`: a hard pencil's hairline). Otherwise
-    # it is not the page the digit is on.
+    # that the dim far side of a lit part of the page beside a shadow is no writing. Or, where `faint_may_count`,
+    # one faint stroke is (a hard pencil's hairline). Otherwise it is not the page the digit is on.
     written = np.count_nonzero(on_sheet < shading(page, sheet)[sheet] - 0.15) if on_sheet.size else 0
     clearly_written = written > 0 and written >= min(WRITTEN_PIXELS, WRITTEN_SHARE * on_sheet.size)
-    if not (clearly_written or lies_inside and faint_writing(page, sheet)):
+    if not (clearly_written or faint_may_count and faint_writing(page, sheet)):
         return gray, whole, everywhere
     surroundings = np.asarray(Image.fromarray(surroundings[box].astype(np.float32), mode="F").resize(
         size, Image.Resampling.BILINEAR))
@@ -995,24 +1004,27 @@ def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
 
 def faint_writing(page, sheet):
     """Whether a faint stroke lies on the `sheet` (a mask) of the `page`: one connected mark darker than the
-    paper right around it (the page with every mark under FAINT_PAPER pixels closed over, so that light falling
-    off is no mark) by FAINT_CLEARLY times the paper's own grain and FAINT_LEAST, that spans FAINT_STROKE of the
-    page's longer side or more (half of MNIST_BOX pixels at least), is bent (its box at least a quarter as wide
-    as long: no ruled line) and leaves paper around it (no grid spanning the page)."""
+    paper right around it (the page with every mark under FAINT_PAPER pixels closed over: light falling off
+    makes no mark) by FAINT_CLEARLY times the paper's grain and by FAINT_LEAST, at least FAINT_STROKE of the
+    page's longer side long (and half of MNIST_BOX pixels), its box FAINT_BROAD as wide as long (not a line
+    along the rows or the columns) and spanning under FAINT_SPAN of the page each way (not its grid)."""
     from scipy import ndimage
 
+    if not sheet.any():
+        return False
     paper = ndimage.grey_closing(page, size=FAINT_PAPER)
     darker = np.where(sheet, 1 - page / np.maximum(paper, 1e-3), 0)
     on_sheet = darker[sheet]
-    # The paper's grain: its pixels' spread, as a standard deviation that the few pixels of ink do not sway
-    # (the median distance from the median, times 1.4826).
+    # The paper's grain: how far its pixels typically lie from their middle darkness (their median distance from
+    # the median, scaled by 1.4826 as for a normal spread's standard deviation); the few pixels of ink do not
+    # sway it.
     grain = 1.4826 * np.median(np.abs(on_sheet - np.median(on_sheet)))
     marks, _ = ndimage.label(darker > max(FAINT_CLEARLY * grain, FAINT_LEAST), structure=np.ones((3, 3)))
     shortest = max(FAINT_STROKE * max(page.shape), MNIST_BOX // 2)
     for where in ndimage.find_objects(marks):
         sides = [part.stop - part.start for part in where]
-        if (max(sides) >= shortest and min(sides) >= max(sides) / 4
-                and all(side < 0.9 * length for side, length in zip(sides, page.shape))):
+        if (max(sides) >= shortest and min(sides) >= FAINT_BROAD * max(sides)
+                and all(side < FAINT_SPAN * length for side, length in zip(sides, page.shape))):
             return True
     return False
 

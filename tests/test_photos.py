@@ -6,6 +6,7 @@ sample's models never trained on, and read by `course predict` with lesson 3's C
 """
 
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -186,8 +187,7 @@ def test_a_squared_sheet_on_a_white_desk_is_found_with_the_light_measured_on_the
 def test_a_hard_pencils_faint_hairline_keeps_the_sheet_it_is_written_on(tmp_path):
     """A hard pencil pressed lightly leaves a hairline nowhere clearly darker than the paper: the sheet it lies on
     is kept for its one faint stroke (`faint_writing`), and the digit is cut out of it, not the sheet's edge on
-    the white desk (before, many such sheets were dropped as blank, and the sheet's edge was cut out as the digit;
-    a hairline shrunk to MNIST's size is still harder to read than a pen's stroke)."""
+    the white desk. (A hairline shrunk to MNIST's size is harder to read than a pen's stroke: the bar is lower.)"""
     digits, labels = unseen_digits(PER_CASE, seed=4)
     rng = np.random.default_rng(3)
     photos = [photograph(digit, rng, **CONDITIONS["hard pencil, sheet on a white desk"]) for digit in digits]
@@ -202,8 +202,8 @@ def test_a_hard_pencils_faint_hairline_keeps_the_sheet_it_is_written_on(tmp_path
 
 
 def faint_page(marks, grain=0.005, darker=0.06):
-    """A 200x200 page of paper (brightness 0.9, its grain `grain`) with `marks` (a mask) `darker` than it."""
-    paper = 0.9 + np.random.default_rng(0).normal(0, grain, (200, 200))
+    """A page of paper (brightness 0.9, its grain `grain`) with `marks` (a mask, the page's shape) `darker`."""
+    paper = 0.9 + np.random.default_rng(0).normal(0, grain, marks.shape)
     return (paper * np.where(marks, 1 - darker, 1.0)).astype(np.float32)
 
 
@@ -217,9 +217,28 @@ def test_a_faint_stroke_is_writing_but_not_a_ruled_line_a_grid_or_the_papers_gra
     assert not faint_writing(faint_page(line), sheet)  # straight: its box is no broader than the line
     assert not faint_writing(faint_page(grid), sheet)  # one mark spanning the page, no paper around it
     assert not faint_writing(faint_page(np.zeros((200, 200), dtype=bool)), sheet)
-    assert not faint_writing(faint_page(ring, grain=0.02), sheet)  # as faint as the grain of coarse paper
+    assert not faint_writing(faint_page(ring, grain=0.02), sheet)  # within coarse paper's own texture
     assert not faint_writing(faint_page(ring, grain=0, darker=0.02), sheet)  # paper a JPEG left one flat shade
     assert not faint_writing(faint_page(np.hypot(rows - 100, cols - 100) < 3), sheet)  # a speck, not a stroke
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no sheet: nothing on it, and no grain measured over no pixels
+        assert not faint_writing(faint_page(ring), np.zeros((200, 200), dtype=bool))
+    # On a small page (a sticky note shrunk) a stroke is still half of MNIST_BOX pixels long: not a 7-pixel fleck.
+    small_rows, small_cols = np.indices((100, 100))
+    fleck = np.abs(np.hypot(small_rows - 50, small_cols - 50) - 3) < 1
+    assert not faint_writing(faint_page(fleck), np.ones((100, 100), dtype=bool))
+    assert faint_writing(faint_page(np.abs(np.hypot(small_rows - 50, small_cols - 50) - 8) < 1),
+                         np.ones((100, 100), dtype=bool))
+
+
+def test_a_squared_page_that_fills_the_picture_is_not_cut_to_a_part_of_it_for_faint_marks():
+    """Shrunk, a squared page that fills the picture can show a part of itself that passes for a sheet, reaching
+    the picture's edge, with nothing on it clearly darker than the light, only faint marks (a piece of a grid
+    line). Faint marks count as writing only on a sheet lying inside the picture, as one on a desk does: the
+    page stays whole (here, one such page)."""
+    photo = photograph(unseen_digits(3, seed=30)[0][2], np.random.default_rng(2), **CONDITIONS["squared paper"])
+    gray = to_grayscale(shrunk_to_working_side(photo))
+    assert page_found(gray, colour=shrunk_to_working_side(photo))[0].shape == gray.shape
 
 
 def test_a_blue_digit_on_a_page_that_fills_the_picture_is_not_kept_as_a_sheet_for_its_own_texture():
