@@ -56,6 +56,7 @@ MARK_CLEARLY = 2  # times: the pen's marks stand out this much more one way than
 MARK_SURROUNDINGS = 15  # pixels of a half-size copy: the paper around a mark, where it outweighs the strokes
 LONG_MARK = 0.25  # of the page's shorter side: a mark this long is a line, or what is left of one
 DESK_STRIP = 0.1  # of the picture's shorter side: a strip of desk beside a page that fills the picture lies within
+BAY = 0.15  # of the picture's shorter side: the widest bay a digit touching such a strip cuts into the paper found
 JOINED_SHARE = 0.01  # of a sheet: closing its gaps added more than this, mostly dark: a desk's pattern joined
 DESK_COLOUR = 0.1  # of vividness: a coloured desk is this much more coloured than the white paper lying on it
 SMOOTH_AROUND = 0.1  # of what lies around a sheet found by its smoothness: at most this much is paper
@@ -942,7 +943,9 @@ def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
       stroke (`faint_writing`).
     Then the picture is cut to the box around the sheet, and what lies in the box outside the
     sheet (a corner of the desk, the sheet's very edge) takes the brightness of the nearest
-    paper, so the steps after see a page that fills their picture. Pictures under
+    paper, so the steps after see a page that fills their picture (a page close up beside a
+    strip of desk first has the bays that a digit touching the strip cuts into it closed:
+    `bays_closed`). Pictures under
     PAGE_SEARCH_SMALLEST pixels on a side are not searched; in a picture whose edges are all one
     exact shade (a drawing on a canvas, or a desk the camera crushed to black), only a sheet
     clearly lighter than that shade is looked for: a desk under uneven light is never one shade.
@@ -973,7 +976,7 @@ def page_found(gray, colour=None, side=PAGE_SEARCH_SIDE):
                                                                                  Image.Resampling.BOX)))
     if sheet is None:
         return gray, whole, everywhere
-    sheet = ndimage.binary_erosion(sheet, iterations=2)  # the paper's edge, blurred into the desk, is not paper
+    sheet = ndimage.binary_erosion(bays_closed(sheet), iterations=2)  # the paper's blurred edge is not paper
     if not sheet.any():
         return gray, whole, everywhere
     nearest = ndimage.distance_transform_edt(~sheet, return_distances=False, return_indices=True)
@@ -1027,6 +1030,37 @@ def faint_writing(page, sheet):
                 and all(side < FAINT_SPAN * length for side, length in zip(sides, page.shape))):
             return True
     return False
+
+
+
+def bays_closed(sheet):
+    """The sheet (a mask) of a page photographed close up beside a strip of desk, with the bays that a digit
+    touching the strip cuts into it closed; any other sheet as it is.
+
+    A digit that touches the strip joins it, and the paper found runs round the digit: cut to that paper, the
+    page would lose the digit, painted over as desk. Only a sheet that reaches three of the picture's sides
+    counts, and only when, with its bays up to BAY of the picture's shorter side across closed, it leaves out
+    no more than a band along the fourth (twice DESK_STRIP: the strip, tilted). Of what the closing adds, only
+    the parts reaching past that band join the sheet: a digit reaches into the page; the dark checks of a
+    tablecloth beside a sheet cropped by the frame lie within the band."""
+    from scipy import ndimage
+
+    reached = [side.any() for side in (sheet[0], sheet[-1], sheet[:, 0], sheet[:, -1])]
+    if sum(reached) != 3:
+        return sheet
+    band = np.zeros(sheet.shape, dtype=bool)
+    width = max(1, round(2 * DESK_STRIP * min(sheet.shape)))
+    band[(np.s_[:width], np.s_[-width:], np.s_[:, :width], np.s_[:, -width:])[reached.index(False)]] = True
+    reach = max(1, round(BAY * min(sheet.shape)))
+    disc = np.hypot(*np.mgrid[-reach:reach + 1, -reach:reach + 1]) <= reach
+    # Padded with its own edge: the sheet runs on past the picture's edge, and the closing does not eat it there.
+    padded = ndimage.binary_closing(np.pad(sheet, reach + 1, mode="edge"), structure=disc)
+    closed = padded[reach + 1:-reach - 1, reach + 1:-reach - 1]
+    if (~closed & ~band).any():  # more than a strip of desk left out: no page close up beside a strip
+        return sheet
+    added, _ = ndimage.label(closed & ~sheet)
+    reaching_in = np.unique(added[~band])
+    return sheet | np.isin(added, reaching_in[reaching_in > 0])
 
 
 def rim_cleared(ink, sheet):

@@ -19,7 +19,7 @@ from course.datasets.handwriting import load_uci_digits
 from course.datasets.photos import (CANVASES, CONDITIONS, SCREEN_LAYOUTS, SCREENSHOTS, drawing, enlarge, hairline,
                                    photograph, screenshot)
 from course.preprocess import (DESK_LEFT_OUT, LINES_REMOVED, MNISTIFIED, PAGE_FOUND, PAGE_SEARCH_SIDE,
-                               STROKES_MATCHED, WORKING_SIDE, canvas_in, centre_by_mass, faint_writing, fit_into_box,
+                               STROKES_MATCHED, WORKING_SIDE, bays_closed, canvas_in, centre_by_mass, faint_writing, fit_into_box,
                                lines_removed, mnistify, mnistify_steps, page_found, paper_is_light, sheet_by_desk_light,
                                shrunk_to_working_side, steps_explained, stroke_width, to_grayscale, vividness)
 from helpers import on_paper, unseen_digits
@@ -239,6 +239,40 @@ def test_a_squared_page_that_fills_the_picture_is_not_cut_to_a_part_of_it_for_fa
     photo = photograph(unseen_digits(3, seed=30)[0][2], np.random.default_rng(2), **CONDITIONS["squared paper"])
     gray = to_grayscale(shrunk_to_working_side(photo))
     assert page_found(gray, colour=shrunk_to_working_side(photo))[0].shape == gray.shape
+
+
+def test_a_digit_touching_the_strip_of_desk_beside_a_close_up_page_is_not_painted_over():
+    """Close up, a fat digit touching the strip of desk beside the page joins it, and the paper found runs round
+    the digit. With the bays closed (`bays_closed`), the digit's ink stays in the page found instead of being
+    painted over as desk (in these two photos, found by looking for such ones)."""
+    grids, _ = load_uci_digits()
+    for seed in (42, 75):
+        photo = photograph(grids[seed], np.random.default_rng(seed),
+                           **CONDITIONS["ruled page close up, a strip of desk beside it"])
+        steps = mnistify_steps(photo)
+        assert steps[PAGE_FOUND].size < steps["grayscale"].size  # cut to the page, the strip left out
+        assert steps[PAGE_FOUND].min() <= steps["grayscale"].min() + 0.1  # the digit's darkest ink is there
+
+
+def test_bays_are_closed_only_where_a_digit_reaches_in_from_a_strip_of_desk_beside_a_page():
+    sheet = np.ones((100, 100), dtype=bool)
+    sheet[:5] = False  # a strip of desk along the top
+    digit = sheet.copy()
+    digit[5:30, 40:55] = False  # a digit touching the strip: a bay reaching into the page
+    assert bays_closed(digit)[10:30, 40:55].all() and not bays_closed(digit)[:5].any()  # all but its mouth
+    checks = sheet.copy()
+    checks[5:12, 40:55] = False  # a dark check of a tablecloth, within the strip's band: stays out
+    assert np.array_equal(bays_closed(checks), checks)
+    wide = digit.copy()
+    wide[:35] = False  # more desk left out than a strip: a sheet cropped by the frame, its bays left as they are
+    wide[35:60, 40:55] = False
+    assert np.array_equal(bays_closed(wide), wide)
+    four = digit.copy()
+    four[:5, :20] = True  # the page reaches the top edge too: no strip of desk along a side
+    assert np.array_equal(bays_closed(four), four)
+    inside = digit.copy()
+    inside[-1], inside[:, 0], inside[:, -1] = False, False, False  # a sheet inside the picture (a phone's bay)
+    assert np.array_equal(bays_closed(inside), inside)
 
 
 def test_a_blue_digit_on_a_page_that_fills_the_picture_is_not_kept_as_a_sheet_for_its_own_texture():
