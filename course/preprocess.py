@@ -1032,17 +1032,17 @@ def faint_writing(page, sheet):
     return False
 
 
-
 def bays_closed(sheet):
     """The sheet (a mask) of a page photographed close up beside a strip of desk, with the bays that a digit
     touching the strip cuts into it closed; any other sheet as it is.
 
     A digit that touches the strip joins it, and the paper found runs round the digit: cut to that paper, the
     page would lose the digit, painted over as desk. Only a sheet that reaches three of the picture's sides
-    counts, and only when, with its bays up to BAY of the picture's shorter side across closed, it leaves out
-    no more than a band along the fourth (twice DESK_STRIP: the strip, tilted). Of what the closing adds, only
-    the parts reaching past that band join the sheet: a digit reaches into the page; the dark checks of a
-    tablecloth beside a sheet cropped by the frame lie within the band."""
+    counts, and only when, with every gap in it up to twice BAY of the picture's shorter side across closed
+    (a disc of radius BAY), it leaves out no more than a band along the fourth (twice DESK_STRIP: the strip,
+    tilted). Of what the closing adds, the pieces that reach past that band join the sheet, whole: a digit
+    reaches into the page; the dark checks of a tablecloth beside a sheet cropped by the frame lie within
+    the band."""
     from scipy import ndimage
 
     reached = [side.any() for side in (sheet[0], sheet[-1], sheet[:, 0], sheet[:, -1])]
@@ -1053,7 +1053,8 @@ def bays_closed(sheet):
     band[(np.s_[:width], np.s_[-width:], np.s_[:, :width], np.s_[:, -width:])[reached.index(False)]] = True
     reach = max(1, round(BAY * min(sheet.shape)))
     disc = np.hypot(*np.mgrid[-reach:reach + 1, -reach:reach + 1]) <= reach
-    # Padded with its own edge: the sheet runs on past the picture's edge, and the closing does not eat it there.
+    # Padded by the disc's reach, so that the closing does not eat the sheet along the picture's edge, and with
+    # the sheet carried on past that edge, as the page runs on: a bay the edge cuts is closed like any other.
     padded = ndimage.binary_closing(np.pad(sheet, reach + 1, mode="edge"), structure=disc)
     closed = padded[reach + 1:-reach - 1, reach + 1:-reach - 1]
     if (~closed & ~band).any():  # more than a strip of desk left out: no page close up beside a strip

@@ -19,9 +19,10 @@ from course.datasets.handwriting import load_uci_digits
 from course.datasets.photos import (CANVASES, CONDITIONS, SCREEN_LAYOUTS, SCREENSHOTS, drawing, enlarge, hairline,
                                    photograph, screenshot)
 from course.preprocess import (DESK_LEFT_OUT, LINES_REMOVED, MNISTIFIED, PAGE_FOUND, PAGE_SEARCH_SIDE,
-                               STROKES_MATCHED, WORKING_SIDE, bays_closed, canvas_in, centre_by_mass, faint_writing, fit_into_box,
-                               lines_removed, mnistify, mnistify_steps, page_found, paper_is_light, sheet_by_desk_light,
-                               shrunk_to_working_side, steps_explained, stroke_width, to_grayscale, vividness)
+                               STROKES_MATCHED, WORKING_SIDE, bays_closed, canvas_in, centre_by_mass, faint_writing,
+                               fit_into_box, lines_removed, mnistify, mnistify_steps, page_found, paper_is_light,
+                               sheet_by_desk_light, shrunk_to_working_side, steps_explained, stroke_width, to_grayscale,
+                               vividness)
 from helpers import on_paper, unseen_digits
 
 SAMPLE = load_sample()
@@ -259,7 +260,8 @@ def test_bays_are_closed_only_where_a_digit_reaches_in_from_a_strip_of_desk_besi
     sheet[:5] = False  # a strip of desk along the top
     digit = sheet.copy()
     digit[5:30, 40:55] = False  # a digit touching the strip: a bay reaching into the page
-    assert bays_closed(digit)[10:30, 40:55].all() and not bays_closed(digit)[:5].any()  # all but its mouth
+    # The bay is closed but for its mouth on the strip (rows 5-9, which the disc's curve leaves partly open).
+    assert bays_closed(digit)[10:30, 40:55].all() and not bays_closed(digit)[:5].any()
     checks = sheet.copy()
     checks[5:12, 40:55] = False  # a dark check of a tablecloth, within the strip's band: stays out
     assert np.array_equal(bays_closed(checks), checks)
@@ -271,7 +273,7 @@ def test_bays_are_closed_only_where_a_digit_reaches_in_from_a_strip_of_desk_besi
     four[:5, :20] = True  # the page reaches the top edge too: no strip of desk along a side
     assert np.array_equal(bays_closed(four), four)
     inside = digit.copy()
-    inside[-1], inside[:, 0], inside[:, -1] = False, False, False  # a sheet inside the picture (a phone's bay)
+    inside[-1], inside[:, 0], inside[:, -1] = False, False, False  # reaching no side: a sheet lying inside
     assert np.array_equal(bays_closed(inside), inside)
 
 
