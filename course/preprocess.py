@@ -1015,7 +1015,7 @@ def faint_writing(page, sheet):
 
     if not sheet.any():
         return False
-    paper = ndimage.grey_closing(page, size=FAINT_PAPER)
+    paper = _closed(page, FAINT_PAPER, light_paper=True)
     darker = np.where(sheet, 1 - page / np.maximum(paper, 1e-3), 0)
     on_sheet = darker[sheet]
     # The paper's grain: how far its pixels typically lie from their middle darkness (their median distance from
@@ -1052,10 +1052,9 @@ def bays_closed(sheet):
     width = max(1, round(2 * DESK_STRIP * min(sheet.shape)))
     band[(np.s_[:width], np.s_[-width:], np.s_[:, :width], np.s_[:, -width:])[reached.index(False)]] = True
     reach = max(1, round(BAY * min(sheet.shape)))
-    disc = np.hypot(*np.mgrid[-reach:reach + 1, -reach:reach + 1]) <= reach
     # Padded by the disc's reach, so that the closing does not eat the sheet along the picture's edge, and with
     # the sheet carried on past that edge, as the page runs on: a bay the edge cuts is closed like any other.
-    padded = ndimage.binary_closing(np.pad(sheet, reach + 1, mode="edge"), structure=disc)
+    padded = ndimage.binary_closing(np.pad(sheet, reach + 1, mode="edge"), structure=disc(reach))
     closed = padded[reach + 1:-reach - 1, reach + 1:-reach - 1]
     if (~closed & ~band).any():  # more than a strip of desk left out: no page close up beside a strip
         return sheet
@@ -1427,13 +1426,19 @@ def strokes_matched(ink, thin=THIN_STROKE_WIDTH, thick=THICK_STROKE_WIDTH, targe
         return ink
     if side < max(ink.shape):
         ink = fit_into_box(ink, side)
+    brush, reach = disc(radius), int(radius)
+    if width > thick:
+        return ndimage.grey_erosion(ink, footprint=brush)
+    grown = ndimage.grey_dilation(np.pad(ink, reach), footprint=brush)  # room to grow past the crop's edge
+    return grown / grown.max()
+
+
+def disc(radius):
+    """A disc `radius` pixels across from its middle (any radius, a fraction too) as a mask 2 * int(radius) + 1
+    pixels square: the pixels whose centre lies within it, give or take half a pixel."""
     reach = int(radius)
     rows, cols = np.mgrid[-reach:reach + 1, -reach:reach + 1]
-    disc = rows ** 2 + cols ** 2 <= radius ** 2 + 0.5
-    if width > thick:
-        return ndimage.grey_erosion(ink, footprint=disc)
-    grown = ndimage.grey_dilation(np.pad(ink, reach), footprint=disc)  # room to grow past the crop's edge
-    return grown / grown.max()
+    return rows ** 2 + cols ** 2 <= radius ** 2 + 0.5
 
 
 def fit_into_box(ink, size=MNIST_BOX):
