@@ -1434,8 +1434,8 @@ def strokes_matched(ink, thin=THIN_STROKE_WIDTH, thick=THICK_STROKE_WIDTH, targe
 
 
 def disc(radius):
-    """A disc `radius` pixels across from its middle (any radius, a fraction too) as a mask 2 * int(radius) + 1
-    pixels square: the pixels whose centre lies within it, give or take half a pixel."""
+    """A disc of `radius` pixels (a fraction of one too) as a mask 2 * int(radius) + 1 pixels square: the pixels
+    whose centre lies within it, give or take half a pixel."""
     reach = int(radius)
     rows, cols = np.mgrid[-reach:reach + 1, -reach:reach + 1]
     return rows ** 2 + cols ** 2 <= radius ** 2 + 0.5
