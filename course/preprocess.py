@@ -712,7 +712,7 @@ def sheet_by_desk_light(small):
     width = max(2, round(DESK_RIM * min(small.shape)))
     if min(small.shape) <= 4 * width:  # too small a picture for a rim around a middle
         return None
-    closed = ndimage.grey_closing(small, size=3)
+    closed = _closed(small, 3, light_paper=True)
     rim = np.ones(small.shape, dtype=bool)
     rim[width:-width, width:-width] = False
     desk = rim
@@ -724,7 +724,10 @@ def sheet_by_desk_light(small):
     # White paper on a white desk, the light divided out, is only a few percent brighter than the desk.
     sheet = _sheet_by_threshold(evened, _paper_or_desk(evened), edge=0.02)
     # The band beside a page's margin line, or a sliver of a page close up beside a strip of desk, runs across.
-    if sheet is None or (sheet[0].any() and sheet[-1].any()) or (sheet[:, 0].any() and sheet[:, -1].any()):
+    if sheet is None:
+        return None
+    top, bottom, left, right = sides_reached(sheet)
+    if (top and bottom) or (left and right):
         return None
     return sheet
 
@@ -804,6 +807,11 @@ def _largest_region(light):
 def _desk_shows(paper):
     """A desk shows around a sheet: a quarter of the picture's border or more is not paper."""
     return (~border(paper)).mean() >= 0.25
+
+
+def sides_reached(sheet):
+    """Which of the picture's sides a sheet (a mask) reaches: [top, bottom, left, right]."""
+    return [bool(side.any()) for side in (sheet[0], sheet[-1], sheet[:, 0], sheet[:, -1])]
 
 
 def lies_inside_the_picture(sheet):
@@ -1045,7 +1053,7 @@ def bays_closed(sheet):
     the band."""
     from scipy import ndimage
 
-    reached = [side.any() for side in (sheet[0], sheet[-1], sheet[:, 0], sheet[:, -1])]
+    reached = sides_reached(sheet)
     if sum(reached) != 3:
         return sheet
     band = np.zeros(sheet.shape, dtype=bool)

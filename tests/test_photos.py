@@ -169,7 +169,7 @@ def test_a_ruled_sheet_on_a_white_desk_is_found_though_its_lines_cut_the_paper_i
 def test_a_squared_sheet_on_a_white_desk_is_found_with_the_light_measured_on_the_desk_around_it(tmp_path):
     """Pencil on squared paper, shrunk, is as mottled as its grid, and the lens's dark corners leave the white
     desk's middle as bright as the paper's far corner: no threshold parts them until the light is fitted to the
-    desk along the picture's edge (`sheet_by_desk_light`; before it, 13 of 20 sheets were found)."""
+    desk along the picture's edge (`sheet_by_desk_light`)."""
     digits, labels = unseen_digits(PER_CASE, seed=4)
     rng = np.random.default_rng(3)
     photos = [photograph(digit, rng, **CONDITIONS["pencil on a squared sheet on a white desk, corners dark"])
@@ -280,7 +280,7 @@ def test_bays_are_closed_only_where_a_digit_reaches_in_from_a_strip_of_desk_besi
 def test_a_blue_digit_on_a_page_that_fills_the_picture_is_not_kept_as_a_sheet_for_its_own_texture():
     """Blue ink is the most coloured thing on a page that fills the picture, and a UCI digit's blob can pass for
     a coloured note (`sheet_by_colour`). Nothing clearly darker lies inside it, and its own texture is no faint
-    writing: faint writing counts only on a sheet found by its light with the desk all round it."""
+    writing: faint writing counts only on a sheet that `sheet_in` found lying inside the picture."""
     grids, _ = load_uci_digits()
     for seed in range(150):
         rng = np.random.default_rng(seed)
